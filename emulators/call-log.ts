@@ -1,0 +1,45 @@
+/**
+ * Every request an emulator serves, by endpoint (`POST /v2/orders/batch-retrieve`: the
+ * method and route template), so tests assert batching on the calls themselves.
+ */
+
+export interface CallRecord {
+  endpoint: string;
+  status: number;
+  /** The parsed JSON request body, or the query parameters for a GET. */
+  body: unknown;
+}
+
+export interface CallLog {
+  list(): CallRecord[];
+  /** All calls, or the calls to one endpoint. */
+  count(endpoint?: string): number;
+  byEndpoint(): Record<string, number>;
+  reset(): void;
+}
+
+export interface RecordingCallLog extends CallLog {
+  record(call: CallRecord): void;
+}
+
+export function createCallLog(): RecordingCallLog {
+  let calls: CallRecord[] = [];
+  return {
+    record: (call) => {
+      calls.push(call);
+    },
+    list: () => [...calls],
+    count: (endpoint) =>
+      endpoint === undefined
+        ? calls.length
+        : calls.filter((call) => call.endpoint === endpoint).length,
+    byEndpoint: () => {
+      const counts: Record<string, number> = {};
+      for (const call of calls) counts[call.endpoint] = (counts[call.endpoint] ?? 0) + 1;
+      return counts;
+    },
+    reset: () => {
+      calls = [];
+    },
+  };
+}

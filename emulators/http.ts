@@ -1,0 +1,238 @@
+/**
+ * The plumbing every emulator shares: a route table (`/v2/orders/{order_id}`), Bearer auth,
+ * JSON bodies, Square's error envelope, an optional fixed latency, and the call log. Admin
+ * routes (`GET /__admin/calls`, `POST /__admin/calls/reset`) need no token and are not logged.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type CallLog, createCallLog } from './call-log.ts';
+import { SquareApiError, squareError } from './square-errors.ts';
+import type { World } from './world.ts';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface RouteRequest {
+  /** Path parameters by template name (`order_id`). */
+  params: Record<string, string>;
+  query: URLSearchParams;
+  /** The JSON object body (POST and PUT), `{}` for GET. */
+  body: Record<string, unknown>;
+}
+
+export interface Route {
+  method: HttpMethod;
+  /** A path template, e.g. `/v2/orders/{order_id}`. */
+  path: string;
+  /** Returns the 200 response body or throws a `SquareApiError`. */
+  handle(request: RouteRequest): object;
+}
+
+export interface EmulatorOptions {
+  token: string;
+  port?: number;
+  host?: string;
+  /** A fixed delay before every logged request is answered. */
+  latencyMs?: number;
+}
+
+/** What each API emulator takes: the server options and the world it serves. */
+export interface ApiEmulatorOptions extends EmulatorOptions {
+  world: World;
+}
+
+export interface EmulatorHandle {
+  url: string;
+  calls: CallLog;
+  close(): Promise<void>;
+}
+
+const SQUARE_VERSION = '2025-08-20';
+
+type ParsedBody =
+  | { kind: 'none' }
+  | { kind: 'object'; value: Record<string, unknown> }
+  | { kind: 'invalid'; text: string; error: SquareApiError };
+
+export async function startEmulator(
+  routes: Route[],
+  options: EmulatorOptions,
+): Promise<EmulatorHandle> {
+  const calls = createCallLog();
+  const table = routes.map((route) => ({ route, segments: route.path.split('/') }));
+
+  const serve = async (request: IncomingMessage, response: ServerResponse) => {
+    const method = request.method ?? 'GET';
+    const url = new URL(request.url ?? '/', 'http://emulator');
+    const text = await readText(request);
+    if (url.pathname.startsWith('/__admin/')) return serveAdmin(method, url.pathname, response);
+
+    const match = matchRoute(table, method, url.pathname);
+    const endpoint = `${method} ${match.kind === 'found' ? match.route.path : url.pathname}`;
+    const parsed =
+      method === 'POST' || method === 'PUT' ? parseBody(text) : { kind: 'none' as const };
+    const loggedBody =
+      parsed.kind === 'object'
+        ? parsed.value
+        : parsed.kind === 'invalid'
+          ? parsed.text
+          : Object.fromEntries(url.searchParams);
+
+    let status = 200;
+    let body: object;
+    try {
+      if (options.latencyMs) await sleep(options.latencyMs);
+      if (match.kind === 'none')
+        throw squareError('NOT_FOUND', `No such endpoint: ${method} ${url.pathname}`);
+      if (match.kind === 'wrong_method') {
+        throw squareError('METHOD_NOT_ALLOWED', `${method} is not supported on ${url.pathname}`);
+      }
+      checkToken(request.headers.authorization, options.token);
+      if (parsed.kind === 'invalid') throw parsed.error;
+      const routeBody = parsed.kind === 'object' ? parsed.value : {};
+      body = match.route.handle({ params: match.params, query: url.searchParams, body: routeBody });
+    } catch (error) {
+      const apiError = error instanceof SquareApiError ? error : internalError(error);
+      status = apiError.status;
+      body = apiError.body;
+    }
+    calls.record({ endpoint, status, body: loggedBody });
+    sendJson(response, status, body);
+  };
+
+  const serveAdmin = (method: string, path: string, response: ServerResponse) => {
+    if (method === 'GET' && path === '/__admin/calls')
+      return sendJson(response, 200, calls.byEndpoint());
+    if (method === 'POST' && path === '/__admin/calls/reset') {
+      calls.reset();
+      return sendJson(response, 200, {});
+    }
+    sendJson(
+      response,
+      404,
+      squareError('NOT_FOUND', `No such admin endpoint: ${method} ${path}`).body,
+    );
+  };
+
+  const server = createServer((request, response) => {
+    serve(request, response).catch((error: unknown) => {
+      sendJson(response, 500, internalError(error).body);
+    });
+  });
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    calls,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+type RouteMatch =
+  | { kind: 'found'; route: Route; params: Record<string, string> }
+  | { kind: 'wrong_method' }
+  | { kind: 'none' };
+
+function matchRoute(
+  table: { route: Route; segments: string[] }[],
+  method: string,
+  pathname: string,
+): RouteMatch {
+  const segments = pathname.split('/');
+  let pathMatched = false;
+  for (const { route, segments: template } of table) {
+    if (template.length !== segments.length) continue;
+    const params: Record<string, string> = {};
+    const matches = template.every((part, index) => {
+      const actual = segments[index] ?? '';
+      if (part.startsWith('{') && part.endsWith('}')) {
+        params[part.slice(1, -1)] = decodeURIComponent(actual);
+        return actual !== '';
+      }
+      return part === actual;
+    });
+    if (!matches) continue;
+    if (route.method === method) return { kind: 'found', route, params };
+    pathMatched = true;
+  }
+  return pathMatched ? { kind: 'wrong_method' } : { kind: 'none' };
+}
+
+function checkToken(authorization: string | undefined, token: string): void {
+  if (authorization === undefined) {
+    throw squareError(
+      'UNAUTHORIZED',
+      'Your request did not include an `Authorization` http header with an access token. The header value is expected to be of the format "Bearer TOKEN" (without quotation marks), where TOKEN is to be replaced with your access token.',
+    );
+  }
+  if (authorization !== `Bearer ${token}`) {
+    throw squareError('UNAUTHORIZED', 'This request could not be authorized.');
+  }
+}
+
+function parseBody(text: string): ParsedBody {
+  if (text.trim() === '') {
+    return {
+      kind: 'invalid',
+      text,
+      error: squareError(
+        'EXPECTED_JSON_BODY',
+        'The request body is empty; expected a JSON object.',
+      ),
+    };
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return {
+      kind: 'invalid',
+      text,
+      error: squareError('BAD_REQUEST', `The request body is not valid JSON: ${reason}`),
+    };
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return {
+      kind: 'invalid',
+      text,
+      error: squareError('EXPECTED_JSON_BODY', 'The request body is not a JSON object.'),
+    };
+  }
+  return { kind: 'object', value: value as Record<string, unknown> };
+}
+
+async function readText(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function internalError(error: unknown): SquareApiError {
+  console.error('emulator handler failed:', error);
+  return squareError(
+    'INTERNAL_SERVER_ERROR',
+    error instanceof Error ? error.message : String(error),
+  );
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  const payload = JSON.stringify(body);
+  response.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(payload),
+    'square-version': SQUARE_VERSION,
+  });
+  response.end(payload);
+}

@@ -1,0 +1,91 @@
+import { type Emulators, startEmulators } from '../emulators/index.ts';
+import type { World } from '../emulators/world.ts';
+import { type InventorySubgraph, startInventorySubgraph } from '../subgraphs/inventory/start.ts';
+import type { ServiceHandle } from '../subgraphs/kit/httpServer.ts';
+import type { SubgraphSettings } from '../subgraphs/kit/subgraphRuntime.ts';
+import { type PosSubgraph, startPosSubgraph } from '../subgraphs/pos/start.ts';
+import { type SchedulingSubgraph, startSchedulingSubgraph } from '../subgraphs/scheduling/start.ts';
+import { defaultSupergraphPath } from './settings.ts';
+import { startGateway } from './startGateway.ts';
+
+/**
+ * The whole system in one process: emulated vendor APIs, the three subgraphs and the gateway.
+ * `npm start` runs it on fixed ports; tests and benchmarks run it on port 0. This is the only
+ * product code that imports the emulators (the dev launcher's job).
+ */
+export interface LocalSystemOptions {
+  host?: string;
+  /** Fixed ports, or 0 (the default) for free ones. */
+  ports?: {
+    gateway?: number;
+    pos?: number;
+    inventory?: number;
+    scheduling?: number;
+    posApi?: number;
+    inventoryApi?: number;
+    schedulingApi?: number;
+  };
+  world?: World;
+  token?: string;
+  /** Overrides for every subgraph's settings (cache, batching, Redis). */
+  subgraphs?: Partial<Pick<SubgraphSettings, 'caching' | 'batching' | 'redisUrl' | 'cachePrefix'>>;
+  upstreamLatencyMs?: number;
+}
+
+export interface LocalSystem {
+  emulators: Emulators;
+  pos: PosSubgraph;
+  inventory: InventorySubgraph;
+  scheduling: SchedulingSubgraph;
+  gateway: ServiceHandle;
+  close(): Promise<void>;
+}
+
+export async function startLocalSystem(options: LocalSystemOptions = {}): Promise<LocalSystem> {
+  const host = options.host ?? '127.0.0.1';
+  const ports = options.ports ?? {};
+  const token = options.token ?? 'dev-square-token';
+  const emulators = await startEmulators({
+    host,
+    token,
+    ...(options.world ? { world: options.world } : {}),
+    ...(options.upstreamLatencyMs ? { latencyMs: options.upstreamLatencyMs } : {}),
+    ports: {
+      pos: ports.posApi ?? 0,
+      inventory: ports.inventoryApi ?? 0,
+      scheduling: ports.schedulingApi ?? 0,
+    },
+  });
+  const settings = (port: number | undefined, baseUrl: string): SubgraphSettings => ({
+    host,
+    port: port ?? 0,
+    upstream: { baseUrl, token, timeoutMs: 5_000 },
+    caching: true,
+    batching: true,
+    ...options.subgraphs,
+  });
+  const [pos, inventory, scheduling] = await Promise.all([
+    startPosSubgraph(settings(ports.pos, emulators.pos.url)),
+    startInventorySubgraph(settings(ports.inventory, emulators.inventory.url)),
+    startSchedulingSubgraph(settings(ports.scheduling, emulators.scheduling.url)),
+  ]);
+  const gateway = await startGateway({
+    host,
+    port: ports.gateway ?? 0,
+    supergraphPath: defaultSupergraphPath,
+    subgraphUrls: { pos: pos.url, inventory: inventory.url, scheduling: scheduling.url },
+    maxBodyBytes: 1024 * 1024,
+  });
+  return {
+    emulators,
+    pos,
+    inventory,
+    scheduling,
+    gateway,
+    async close() {
+      await gateway.close();
+      await Promise.all([pos.close(), inventory.close(), scheduling.close()]);
+      await emulators.close();
+    },
+  };
+}

@@ -1,0 +1,10 @@
+import { runMain } from '../subgraphs/kit/config.ts';
+import { closeOnSignal } from '../subgraphs/kit/httpServer.ts';
+import { readGatewaySettings } from './settings.ts';
+import { startGateway } from './startGateway.ts';
+
+await runMain(async () => {
+  const gateway = await startGateway(readGatewaySettings());
+  console.log(`gateway at ${gateway.url}`);
+  closeOnSignal(gateway);
+});

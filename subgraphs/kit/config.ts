@@ -1,0 +1,52 @@
+import { z } from 'zod';
+
+/**
+ * Environment parsing for entry points: each variable validated once at start, every bad one
+ * named in one clear message. Modules below the entry point take plain objects.
+ */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function readEnv<S extends z.ZodRawShape>(
+  shape: S,
+  env: NodeJS.ProcessEnv = process.env,
+): z.infer<z.ZodObject<S>> {
+  // Empty strings count as unset, so `FOO= npm start` falls back to the default.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const parsed = z.object(shape).safeParse(present);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((issue) => {
+    const name = issue.path.join('.');
+    const got = env[name];
+    return `  ${name}: ${issue.message}${got === undefined ? '' : ` (got ${JSON.stringify(got)})`}`;
+  });
+  throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+}
+
+export const envVar = {
+  port: (fallback: number) => z.coerce.number().int().min(0).max(65_535).default(fallback),
+  url: (fallback: string) => z.url().default(fallback),
+  optionalUrl: () => z.url().optional(),
+  milliseconds: (fallback: number) => z.coerce.number().int().positive().default(fallback),
+  positiveInt: (fallback: number) => z.coerce.number().int().positive().default(fallback),
+  string: (fallback: string) => z.string().min(1).default(fallback),
+  flag: (fallback: boolean) =>
+    z
+      .enum(['true', 'false', '1', '0'])
+      .default(fallback ? 'true' : 'false')
+      .transform((value) => value === 'true' || value === '1'),
+};
+
+/** Runs an entry point's main, printing a configuration error without a stack trace. */
+export async function runMain(main: () => Promise<unknown>): Promise<void> {
+  try {
+    await main();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,129 @@
+import KeyvRedis from '@keyv/redis';
+import Keyv from 'keyv';
+import { LRUCache } from 'lru-cache';
+import { type EntityKind, freshForMs, keepStaleForMs } from './cachePolicy.ts';
+import type { Counters } from './counters.ts';
+
+/**
+ * The cross-request cache of vendor entities: L1 an lru-cache in this process (bounded by the
+ * byte size of the entries), L2 keyv (in memory, or Redis shared by every instance when a
+ * Redis URL is given). An entry keeps the time it was fetched, so a reader can tell fresh
+ * from stale; stale entries stay `keepStaleForMs` longer for serving while the vendor is down.
+ */
+export interface Cached<V> {
+  value: V;
+  fetchedAt: number;
+}
+
+export interface EntityCache {
+  /** Fresh entries only, in `ids` order (undefined where missing or stale). */
+  getFresh<V>(kind: EntityKind, ids: readonly string[]): Promise<(Cached<V> | undefined)[]>;
+  /** Any entry still kept, fresh or stale. */
+  getAny<V>(kind: EntityKind, ids: readonly string[]): Promise<(Cached<V> | undefined)[]>;
+  set<V>(kind: EntityKind, entries: Iterable<readonly [string, V]>): Promise<void>;
+  invalidate(kind: EntityKind, ids: readonly string[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface EntityCacheOptions {
+  /** Separates subgraphs sharing one Redis, e.g. `pos`. */
+  namespace: string;
+  /** Separates deployments (or test runs) sharing one Redis; default `restaurant-graph`. */
+  prefix?: string;
+  counters: Counters;
+  redisUrl?: string | undefined;
+  l1MaxBytes?: number;
+  now?: () => number;
+}
+
+export function createEntityCache(options: EntityCacheOptions): EntityCache {
+  const { namespace, counters, now = Date.now } = options;
+  const l1 = new LRUCache<string, { entry: Cached<unknown>; bytes: number }>({
+    maxSize: options.l1MaxBytes ?? 64 * 1024 * 1024,
+    sizeCalculation: (item) => item.bytes,
+    ttl: 1, // replaced per entry on set; lru-cache needs a default to allow per-entry ttls
+    ttlAutopurge: false,
+  });
+  const l2 = new Keyv<Cached<unknown>>({
+    namespace: `${options.prefix ?? 'restaurant-graph'}:${namespace}`,
+    ...(options.redisUrl ? { store: new KeyvRedis(options.redisUrl) } : {}),
+  });
+  l2.on('error', () => {
+    // A Redis outage must not fail reads: the L2 read below turns into a miss.
+  });
+
+  const keyOf = (kind: EntityKind, id: string) => `${kind}:${id}`;
+  const keepMs = (kind: EntityKind) => freshForMs[kind] + keepStaleForMs;
+  const isFresh = (kind: EntityKind, entry: Cached<unknown>) =>
+    now() - entry.fetchedAt <= freshForMs[kind];
+
+  async function lookup<V>(kind: EntityKind, ids: readonly string[], freshOnly: boolean) {
+    const usable = (entry: Cached<unknown> | undefined) =>
+      entry !== undefined && (!freshOnly || isFresh(kind, entry));
+    const found: (Cached<V> | undefined)[] = ids.map((id) => {
+      const entry = l1.get(keyOf(kind, id))?.entry;
+      return usable(entry) ? (entry as Cached<V>) : undefined;
+    });
+    const l1Hits = found.filter(Boolean).length;
+    counters.increment('cache_lookups', { tier: 'l1', kind, result: 'hit' }, l1Hits);
+    counters.increment('cache_lookups', { tier: 'l1', kind, result: 'miss' }, ids.length - l1Hits);
+
+    const missing = found.flatMap((entry, index) => (entry ? [] : [index]));
+    if (missing.length === 0) return found;
+    let fromL2: (Cached<unknown> | undefined)[];
+    try {
+      fromL2 = await l2.getMany(missing.map((index) => keyOf(kind, ids[index] as string)));
+    } catch {
+      fromL2 = missing.map(() => undefined);
+    }
+    let l2Hits = 0;
+    missing.forEach((index, position) => {
+      const entry = fromL2[position];
+      if (!usable(entry) || !entry) return;
+      l2Hits += 1;
+      found[index] = entry as Cached<V>;
+      remember(kind, ids[index] as string, entry);
+    });
+    counters.increment('cache_lookups', { tier: 'l2', kind, result: 'hit' }, l2Hits);
+    counters.increment(
+      'cache_lookups',
+      { tier: 'l2', kind, result: 'miss' },
+      missing.length - l2Hits,
+    );
+    return found;
+  }
+
+  function remember(kind: EntityKind, id: string, entry: Cached<unknown>, json?: string) {
+    const ttl = entry.fetchedAt + keepMs(kind) - now();
+    if (ttl <= 0) return;
+    const bytes = (json ?? JSON.stringify(entry.value)).length;
+    l1.set(keyOf(kind, id), { entry, bytes }, { ttl });
+  }
+
+  return {
+    getFresh: (kind, ids) => lookup(kind, ids, true),
+    getAny: (kind, ids) => lookup(kind, ids, false),
+    async set(kind, entries) {
+      const fetchedAt = now();
+      const rows = [...entries].map(([id, value]) => {
+        const entry = { value, fetchedAt };
+        remember(kind, id, entry, JSON.stringify(value));
+        return { key: keyOf(kind, id), value: entry, ttl: keepMs(kind) };
+      });
+      if (rows.length === 0) return;
+      try {
+        await l2.setMany(rows);
+      } catch {
+        // L2 is an optimisation; the value is in L1 and the vendor stays the source of truth.
+      }
+    },
+    async invalidate(kind, ids) {
+      for (const id of ids) l1.delete(keyOf(kind, id));
+      await l2.deleteMany(ids.map((id) => keyOf(kind, id)));
+    },
+    async close() {
+      l1.clear();
+      await l2.disconnect();
+    },
+  };
+}

@@ -1,0 +1,74 @@
+import { GraphQLError } from 'graphql';
+
+/** Every `extensions.code` this system puts on a GraphQL error, in one place. */
+export const ErrorCode = {
+  /** The vendor API answered 5xx, refused the connection or is switched off. */
+  UPSTREAM_UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
+  /** The vendor API answered 429 RATE_LIMITED. */
+  UPSTREAM_RATE_LIMITED: 'UPSTREAM_RATE_LIMITED',
+  /** The vendor API did not answer within the call's timeout. */
+  UPSTREAM_TIMEOUT: 'UPSTREAM_TIMEOUT',
+  /** The vendor API rejected the call (4xx other than 404/429) or sent something unreadable. */
+  UPSTREAM_BAD_RESPONSE: 'UPSTREAM_BAD_RESPONSE',
+  /** The id names nothing the caller may see. */
+  NOT_FOUND: 'NOT_FOUND',
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export interface UpstreamFailure {
+  upstream: string;
+  endpoint: string;
+  /** HTTP status, or 0 when no response arrived. */
+  status: number;
+  /** The vendor's own error code (e.g. `RATE_LIMITED`), when it sent one. */
+  vendorCode?: string;
+}
+
+/** A failed vendor call, already classified; resolvers let it surface as a GraphQL error. */
+export class UpstreamError extends GraphQLError {
+  readonly failure: UpstreamFailure;
+
+  constructor(code: ErrorCode, message: string, failure: UpstreamFailure) {
+    super(message, {
+      extensions: {
+        code,
+        upstream: failure.upstream,
+        endpoint: failure.endpoint,
+        status: failure.status,
+        ...(failure.vendorCode ? { vendorCode: failure.vendorCode } : {}),
+      },
+    });
+    this.failure = failure;
+  }
+}
+
+export function notFound(kind: string, id: string): GraphQLError {
+  return new GraphQLError(`${kind} not found: ${id}`, {
+    extensions: { code: ErrorCode.NOT_FOUND, kind, id },
+  });
+}
+
+export function badUserInput(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.BAD_USER_INPUT } });
+}
+
+/** The vendor answered 2xx with data this adapter cannot map (e.g. an enum value it lacks). */
+export function unexpectedVendorData(upstream: string, detail: string): GraphQLError {
+  return new GraphQLError(`${upstream} sent unexpected data: ${detail}`, {
+    extensions: { code: ErrorCode.UPSTREAM_BAD_RESPONSE, upstream },
+  });
+}
+
+/** Root lookups by id answer null for an id the vendor does not know, like the REST API's 404. */
+export async function orNull<V>(load: Promise<V>): Promise<V | null> {
+  try {
+    return await load;
+  } catch (error) {
+    if ((error as { extensions?: { code?: string } }).extensions?.code === ErrorCode.NOT_FOUND) {
+      return null;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,66 @@
+import { readFile } from 'node:fs/promises';
+import type { IncomingMessage } from 'node:http';
+import { ApolloServer, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
+import { parse } from 'graphql';
+import { createGraphQLHandler } from './graphqlHttp.ts';
+import { closeServer, listen, type Route, type ServiceHandle } from './httpServer.ts';
+
+/** The subgraph's SDL, from `schema/<name>.graphql` (SDL never lives in TypeScript). */
+export async function readSubgraphSdl(name: string): Promise<string> {
+  return readFile(new URL(`../../schema/${name}.graphql`, import.meta.url), 'utf8');
+}
+
+export interface SubgraphServerOptions<C extends BaseContext> {
+  name: string;
+  resolvers: GraphQLResolverMap<C>;
+  context: (req: IncomingMessage) => Promise<C>;
+  host: string;
+  port: number;
+  /** More routes beside `/graphql` and `/healthz` (e.g. the webhook receiver). */
+  routes?: Record<string, Route>;
+}
+
+/** Serves one subgraph over HTTP at `/graphql`; returns once it listens. */
+export async function startSubgraphServer<C extends BaseContext>(
+  options: SubgraphServerOptions<C>,
+): Promise<ServiceHandle> {
+  const schema = buildSubgraphSchema({
+    typeDefs: parse(await readSubgraphSdl(options.name)),
+    // buildSubgraphSchema types resolvers with an unknown context; ours is C throughout.
+    resolvers: options.resolvers as GraphQLResolverMap<unknown>,
+  });
+  const server = new ApolloServer<C>({
+    schema,
+    includeStacktraceInErrorResponses: false,
+    // Inline traces (ftv1) feed Apollo's cloud reporting, which this gateway does not use.
+    plugins: [ApolloServerPluginInlineTraceDisabled()],
+  });
+  await server.start();
+  const graphql = createGraphQLHandler({
+    server,
+    context: options.context,
+    maxBodyBytes: 1024 * 1024,
+  });
+  const { server: http, origin } = await listen({
+    host: options.host,
+    port: options.port,
+    routes: {
+      '* /graphql': graphql,
+      'GET /healthz': (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ status: 'ok', subgraph: options.name }));
+      },
+      ...options.routes,
+    },
+  });
+  return {
+    url: `${origin}/graphql`,
+    async close() {
+      await closeServer(http);
+      await server.stop();
+    },
+  };
+}

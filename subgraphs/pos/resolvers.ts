@@ -1,0 +1,70 @@
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
+import { badUserInput, orNull } from '../kit/errors.ts';
+import { lazyFields } from '../kit/lazyFields.ts';
+import type { LineItem, Location, MenuItem, Order, OrderState } from './client.ts';
+import type { PosLoaders } from './loaders.ts';
+
+export interface PosContext {
+  loaders: PosLoaders;
+}
+
+type Ref = { id: string };
+
+function pageSize(first: number, max: number): number {
+  if (!Number.isInteger(first) || first < 1 || first > max) {
+    throw badUserInput(`first must be between 1 and ${max}: ${first}`);
+  }
+  return first;
+}
+
+export const posResolvers: GraphQLResolverMap<PosContext> = {
+  Query: {
+    locations: (_root, _args, { loaders }) => loaders.allLocations(),
+    location: (_root, { id }: Ref, { loaders }) => orNull(loaders.location.load(id)),
+    order: (_root, { id }: Ref, { loaders }) => orNull(loaders.order.load(id)),
+    menuItem: (_root, { id }: Ref, { loaders }) => orNull(loaders.menuItem.load(id)),
+    menuItems: (_root, _args, { loaders }) => loaders.allMenuItems(),
+  },
+  Location: {
+    // POS owns locations and menu items: a reference from the gateway is checked (and loaded,
+    // since the gateway only asks POS for them to read POS fields); a parent field's bare
+    // `{ id }` stays lazy, so `menuItem { id }` costs nothing.
+    __resolveReference: (ref: Ref, { loaders }: PosContext) => loaders.location.load(ref.id),
+    ...lazyFields<PosContext, Location>(
+      ({ loaders }, id) => loaders.location.load(id),
+      ['name', 'timezone', 'currency', 'address', 'status'],
+    ),
+    openOrders: async (location: Ref, { first }: { first: number }, { loaders }) =>
+      (await loaders.openOrdersByLocation.load(location.id)).slice(0, pageSize(first, 1000)),
+    orders: async (
+      location: Ref,
+      args: { states?: OrderState[]; first: number; after?: string },
+      { loaders },
+    ) => {
+      const page = await loaders.ordersPage({
+        locationId: location.id,
+        states: args.states,
+        first: pageSize(args.first, 1000),
+        after: args.after,
+      });
+      return {
+        nodes: page.orders,
+        pageInfo: { hasNextPage: page.cursor !== null, endCursor: page.cursor },
+      };
+    },
+  },
+  Order: {
+    __resolveReference: (ref: Ref, { loaders }: PosContext) => loaders.order.load(ref.id),
+    location: (order: Order) => ({ id: order.locationId }),
+  },
+  LineItem: {
+    menuItem: (line: LineItem) => (line.menuItemId ? { id: line.menuItemId } : null),
+  },
+  MenuItem: {
+    __resolveReference: (ref: Ref, { loaders }: PosContext) => loaders.menuItem.load(ref.id),
+    ...lazyFields<PosContext, MenuItem>(
+      ({ loaders }, id) => loaders.menuItem.load(id),
+      ['name', 'variationName', 'fullName', 'sku', 'price', 'category', 'tracksInventory'],
+    ),
+  },
+};

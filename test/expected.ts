@@ -1,0 +1,80 @@
+import type { World } from '../emulators/world.ts';
+
+/**
+ * What the graph should answer, computed straight from the emulators' world: the oracle the
+ * end-to-end tests compare the gateway's responses with.
+ */
+export function menuItemFullName(world: World, variationId: string): string {
+  const variation = world.catalog.get(variationId);
+  const data = variation?.item_variation_data;
+  if (!data) throw new Error(`no variation ${variationId} in the world`);
+  const item = data.item_id ? world.catalog.get(data.item_id)?.item_data : undefined;
+  const name = item?.name ?? data.name ?? variationId;
+  return data.name && data.name !== name ? `${name}, ${data.name}` : name;
+}
+
+export function inStock(world: World, variationId: string, locationId: string): number | null {
+  const count = world.inventoryCounts.get(`${variationId}:${locationId}:IN_STOCK`);
+  return count ? Number(count.quantity) : null;
+}
+
+export function openOrdersNewestFirst(world: World, locationId: string) {
+  return [...world.orders.values()]
+    .filter((order) => order.location_id === locationId && order.state === 'OPEN')
+    .sort((a, b) => (b.created_at ?? '').localeCompare(a.created_at ?? ''));
+}
+
+export function onShiftNow(world: World, locationId: string): string[] {
+  const names = [...world.timecards.values()]
+    .filter((t) => t.location_id === locationId && t.status === 'OPEN')
+    .map((t) => {
+      const member = world.teamMembers.get(t.team_member_id);
+      return [member?.given_name, member?.family_name].filter(Boolean).join(' ');
+    });
+  return [...new Set(names)].sort();
+}
+
+export function lowStock(world: World, locationId: string, below: number) {
+  return [...world.inventoryCounts.values()]
+    .filter(
+      (c) => c.location_id === locationId && c.state === 'IN_STOCK' && Number(c.quantity) < below,
+    )
+    .sort(
+      (a, b) =>
+        Number(a.quantity) - Number(b.quantity) ||
+        (a.catalog_object_id ?? '').localeCompare(b.catalog_object_id ?? ''),
+    )
+    .map((c) => ({
+      quantity: Number(c.quantity),
+      menuItem: { fullName: menuItemFullName(world, c.catalog_object_id ?? '') },
+    }));
+}
+
+/** The README query's expected `location` for a location of the world. */
+export function expectedOverview(world: World, locationId: string, orders: number) {
+  const location = world.locations.find((l) => l.id === locationId);
+  return {
+    name: location?.name,
+    openOrders: openOrdersNewestFirst(world, locationId)
+      .slice(0, orders)
+      .map((order) => ({
+        id: order.id,
+        ticketName: order.ticket_name ?? null,
+        total: { amount: order.total_money?.amount, currency: order.total_money?.currency },
+        lineItems: (order.line_items ?? []).map((line) => ({
+          quantity: Number(line.quantity),
+          menuItem: line.catalog_object_id
+            ? {
+                fullName: menuItemFullName(world, line.catalog_object_id),
+                stock:
+                  inStock(world, line.catalog_object_id, locationId) === null
+                    ? null
+                    : { quantity: inStock(world, line.catalog_object_id, locationId) },
+              }
+            : null,
+        })),
+      })),
+    onShiftNow: onShiftNow(world, locationId),
+    lowStockItems: lowStock(world, locationId, 5),
+  };
+}
