@@ -5,7 +5,6 @@ import {
   type LocalSystemOptions,
   startLocalSystem,
 } from '../../gateway/localSystem.ts';
-import { lowStock } from '../expected.ts';
 import { postGraphQL } from '../graphqlClient.ts';
 import { locationOverviewQuery } from '../readmeQuery.ts';
 import { redisAvailable, testRedisUrl, uniqueNamespace } from '../redis.ts';
