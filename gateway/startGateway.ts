@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
-import { ApolloServer } from '@apollo/server';
 import { createGraphQLHandler } from '../subgraphs/kit/graphqlHttp.ts';
 import { closeServer, listen, type ServiceHandle } from '../subgraphs/kit/httpServer.ts';
+import { createFederatedServer } from './federation.ts';
 
 export interface GatewaySettings {
   host: string;
@@ -19,12 +18,10 @@ export interface GatewaySettings {
  * on plain `node:http` at `/graphql`.
  */
 export async function startGateway(settings: GatewaySettings): Promise<ServiceHandle> {
-  const gateway = new ApolloGateway({
+  const { server } = createFederatedServer({
     supergraphSdl: await readFile(settings.supergraphPath, 'utf8'),
-    buildService: ({ name, url }) =>
-      new RemoteGraphQLDataSource({ url: settings.subgraphUrls[name] ?? url }),
+    subgraphUrls: settings.subgraphUrls,
   });
-  const server = new ApolloServer({ gateway, includeStacktraceInErrorResponses: false });
   await server.start();
   const { server: http, origin } = await listen({
     host: settings.host,
