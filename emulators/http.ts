@@ -7,26 +7,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type CallLog, createCallLog } from './call-log.ts';
+import { compileRoutes, matchRoute, type Route } from './router.ts';
 import { SquareApiError, squareError } from './square-errors.ts';
 import type { World } from './world.ts';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
-
-export interface RouteRequest {
-  /** Path parameters by template name (`order_id`). */
-  params: Record<string, string>;
-  query: URLSearchParams;
-  /** The JSON object body (POST and PUT), `{}` for GET. */
-  body: Record<string, unknown>;
-}
-
-export interface Route {
-  method: HttpMethod;
-  /** A path template, e.g. `/v2/orders/{order_id}`. */
-  path: string;
-  /** Returns the 200 response body or throws a `SquareApiError`. */
-  handle(request: RouteRequest): object;
-}
+export type { Route, RouteRequest } from './router.ts';
 
 export interface EmulatorOptions {
   token: string;
@@ -59,7 +44,7 @@ export async function startEmulator(
   options: EmulatorOptions,
 ): Promise<EmulatorHandle> {
   const calls = createCallLog();
-  const table = routes.map((route) => ({ route, segments: route.path.split('/') }));
+  const table = compileRoutes(routes);
 
   const serve = async (request: IncomingMessage, response: ServerResponse) => {
     const method = request.method ?? 'GET';
@@ -82,8 +67,9 @@ export async function startEmulator(
     let body: object;
     try {
       if (options.latencyMs) await sleep(options.latencyMs);
-      if (match.kind === 'none')
+      if (match.kind === 'none') {
         throw squareError('NOT_FOUND', `No such endpoint: ${method} ${url.pathname}`);
+      }
       if (match.kind === 'wrong_method') {
         throw squareError('METHOD_NOT_ALLOWED', `${method} is not supported on ${url.pathname}`);
       }
@@ -101,8 +87,9 @@ export async function startEmulator(
   };
 
   const serveAdmin = (method: string, path: string, response: ServerResponse) => {
-    if (method === 'GET' && path === '/__admin/calls')
+    if (method === 'GET' && path === '/__admin/calls') {
       return sendJson(response, 200, calls.byEndpoint());
+    }
     if (method === 'POST' && path === '/__admin/calls/reset') {
       calls.reset();
       return sendJson(response, 200, {});
@@ -137,36 +124,6 @@ export async function startEmulator(
         server.closeAllConnections();
       }),
   };
-}
-
-type RouteMatch =
-  | { kind: 'found'; route: Route; params: Record<string, string> }
-  | { kind: 'wrong_method' }
-  | { kind: 'none' };
-
-function matchRoute(
-  table: { route: Route; segments: string[] }[],
-  method: string,
-  pathname: string,
-): RouteMatch {
-  const segments = pathname.split('/');
-  let pathMatched = false;
-  for (const { route, segments: template } of table) {
-    if (template.length !== segments.length) continue;
-    const params: Record<string, string> = {};
-    const matches = template.every((part, index) => {
-      const actual = segments[index] ?? '';
-      if (part.startsWith('{') && part.endsWith('}')) {
-        params[part.slice(1, -1)] = decodeURIComponent(actual);
-        return actual !== '';
-      }
-      return part === actual;
-    });
-    if (!matches) continue;
-    if (route.method === method) return { kind: 'found', route, params };
-    pathMatched = true;
-  }
-  return pathMatched ? { kind: 'wrong_method' } : { kind: 'none' };
 }
 
 function checkToken(authorization: string | undefined, token: string): void {

@@ -17,6 +17,9 @@ export interface WallTime {
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
+const offsetCache = new Map<string, number>();
+/** UTC offsets only change on quarter-hour boundaries, so one lookup serves each quarter hour. */
+const OFFSET_BUCKET = 15 * MINUTE;
 
 function formatterFor(timeZone: string): Intl.DateTimeFormat {
   let formatter = formatters.get(timeZone);
@@ -35,25 +38,38 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return formatter;
 }
 
-export function wallTimeAt(epochMs: number, timeZone: string): WallTime {
-  const parts: Record<string, number> = {};
-  for (const part of formatterFor(timeZone).formatToParts(epochMs)) {
-    if (part.type !== 'literal') parts[part.type] = Number(part.value);
-  }
-  return {
-    year: parts.year ?? 0,
-    month: parts.month ?? 0,
-    day: parts.day ?? 0,
-    hour: parts.hour ?? 0,
-    minute: parts.minute ?? 0,
-  };
-}
-
 /** The zone's offset from UTC, in minutes, at the given instant. */
 function offsetMinutes(epochMs: number, timeZone: string): number {
-  const wall = wallTimeAt(epochMs, timeZone);
-  const wallAsUtc = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute);
-  return Math.round((wallAsUtc - Math.floor(epochMs / MINUTE) * MINUTE) / MINUTE);
+  const bucket = Math.floor(epochMs / OFFSET_BUCKET) * OFFSET_BUCKET;
+  const key = `${timeZone}@${bucket}`;
+  let offset = offsetCache.get(key);
+  if (offset === undefined) {
+    const parts: Record<string, number> = {};
+    for (const part of formatterFor(timeZone).formatToParts(bucket)) {
+      if (part.type !== 'literal') parts[part.type] = Number(part.value);
+    }
+    const wallAsUtc = Date.UTC(
+      parts.year ?? 0,
+      (parts.month ?? 1) - 1,
+      parts.day ?? 1,
+      parts.hour ?? 0,
+      parts.minute ?? 0,
+    );
+    offset = Math.round((wallAsUtc - bucket) / MINUTE);
+    offsetCache.set(key, offset);
+  }
+  return offset;
+}
+
+export function wallTimeAt(epochMs: number, timeZone: string): WallTime {
+  const local = new Date(epochMs + offsetMinutes(epochMs, timeZone) * MINUTE);
+  return {
+    year: local.getUTCFullYear(),
+    month: local.getUTCMonth() + 1,
+    day: local.getUTCDate(),
+    hour: local.getUTCHours(),
+    minute: local.getUTCMinutes(),
+  };
 }
 
 /** The instant at which the zone's clocks show the given wall time (day may overflow). */

@@ -27,14 +27,10 @@ import {
   type InventoryBatchResult,
   type InventoryChangeInput,
 } from './world/inventory-writes.ts';
-import {
-  createOrder,
-  type NewOrderInput,
-  type OrderPatch,
-  updateOrder,
-} from './world/order-writes.ts';
+import type { NewOrderInput, OrderPatch } from './world/order-inputs.ts';
+import { createOrder, updateOrder } from './world/order-writes.ts';
 import type { WorldChangeListener, WriteResult } from './world/outcomes.ts';
-import { seedCatalog } from './world/seed-catalog.ts';
+import { catalogVariations, seedCatalog } from './world/seed-catalog.ts';
 import { seedInventory } from './world/seed-inventory.ts';
 import { seedLabor } from './world/seed-labor.ts';
 import { seedLocations } from './world/seed-locations.ts';
@@ -49,7 +45,7 @@ export type {
   LineItemInput,
   NewOrderInput,
   OrderPatch,
-} from './world/order-writes.ts';
+} from './world/order-inputs.ts';
 export type {
   WorldChange,
   WorldChangeListener,
@@ -125,7 +121,13 @@ class SeededWorld implements World {
     const { scheduledShifts, timecards } = seedLabor(random, ids, crews, anchor);
     this.scheduledShifts = scheduledShifts;
     this.timecards = timecards;
-    const orderContext = { random, ids, catalog: this.catalog, now: anchor };
+    const orderContext = {
+      random,
+      ids,
+      catalog: this.catalog,
+      variations: catalogVariations(this.catalog),
+      now: anchor,
+    };
     const orders = Array.from({ length: options.orders ?? 1000 }, () =>
       generateOrder(orderContext, random.pick(this.locations), pickOrderState(random)),
     ).sort((a, b) => a.created_at.localeCompare(b.created_at));
@@ -190,7 +192,13 @@ class SeededWorld implements World {
     const location = this.locations.find((candidate) => candidate.id === locationId);
     if (!location) throw new Error(`seedOrders: no location ${locationId}`);
     const { random, ids } = this.#context;
-    const orderContext = { random, ids, catalog: this.catalog, now: this.#context.clock() };
+    const orderContext = {
+      random,
+      ids,
+      catalog: this.catalog,
+      variations: catalogVariations(this.catalog),
+      now: this.#context.clock(),
+    };
     const created = Array.from({ length: count }, () =>
       generateOrder(orderContext, location, options?.state ?? pickOrderState(random)),
     );

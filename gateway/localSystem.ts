@@ -1,12 +1,12 @@
 import { type Emulators, startEmulators } from '../emulators/index.ts';
 import type { World } from '../emulators/world.ts';
 import { type InventorySubgraph, startInventorySubgraph } from '../subgraphs/inventory/start.ts';
-import type { ServiceHandle } from '../subgraphs/kit/httpServer.ts';
+
 import type { SubgraphSettings } from '../subgraphs/kit/subgraphRuntime.ts';
 import { type PosSubgraph, startPosSubgraph } from '../subgraphs/pos/start.ts';
 import { type SchedulingSubgraph, startSchedulingSubgraph } from '../subgraphs/scheduling/start.ts';
 import { defaultSupergraphPath } from './settings.ts';
-import { startGateway } from './startGateway.ts';
+import { type RunningGateway, startGateway } from './startGateway.ts';
 
 /**
  * The whole system in one process: emulated vendor APIs, the three subgraphs and the gateway.
@@ -37,7 +37,7 @@ export interface LocalSystem {
   pos: PosSubgraph;
   inventory: InventorySubgraph;
   scheduling: SchedulingSubgraph;
-  gateway: ServiceHandle;
+  gateway: RunningGateway;
   close(): Promise<void>;
 }
 

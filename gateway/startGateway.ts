@@ -2,6 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { createGraphQLHandler } from '../subgraphs/kit/graphqlHttp.ts';
 import { closeServer, listen, type ServiceHandle } from '../subgraphs/kit/httpServer.ts';
 import { createFederatedServer } from './federation.ts';
+import {
+  type SubscriptionServer,
+  startSubscriptionServer,
+} from './subscriptions/subscriptionServer.ts';
 
 export interface GatewaySettings {
   host: string;
@@ -17,11 +21,13 @@ export interface GatewaySettings {
  * The federated gateway: `@apollo/gateway` over the static supergraph, served by Apollo Server
  * on plain `node:http` at `/graphql`.
  */
-export async function startGateway(settings: GatewaySettings): Promise<ServiceHandle> {
-  const { server } = createFederatedServer({
-    supergraphSdl: await readFile(settings.supergraphPath, 'utf8'),
-    subgraphUrls: settings.subgraphUrls,
-  });
+export interface RunningGateway extends ServiceHandle {
+  subscriptions: SubscriptionServer;
+}
+
+export async function startGateway(settings: GatewaySettings): Promise<RunningGateway> {
+  const supergraphSdl = await readFile(settings.supergraphPath, 'utf8');
+  const { server } = createFederatedServer({ supergraphSdl, subgraphUrls: settings.subgraphUrls });
   await server.start();
   const { server: http, origin } = await listen({
     host: settings.host,
@@ -38,9 +44,17 @@ export async function startGateway(settings: GatewaySettings): Promise<ServiceHa
       },
     },
   });
+  const subscriptions = startSubscriptionServer({
+    http,
+    apollo: server,
+    supergraphSdl,
+    subgraphUrls: settings.subgraphUrls,
+  });
   return {
     url: `${origin}/graphql`,
+    subscriptions,
     async close() {
+      await subscriptions.close();
       await closeServer(http);
       await server.stop();
     },

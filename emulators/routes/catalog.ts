@@ -1,7 +1,7 @@
 /** Square's Catalog API, read side: batch retrieve (with related objects) and list. */
 import { pageBody, paginate } from '../cursor.ts';
-import type { Route } from '../http.ts';
 import { commaList, missing, readFields } from '../request-fields.ts';
+import type { Route } from '../router.ts';
 import { squareError } from '../square-errors.ts';
 import { type CatalogObject, catalogObjectTypes } from '../square-types.ts';
 import type { World } from '../world.ts';

@@ -1,8 +1,8 @@
 /** Square's Inventory API, changes: batch create (idempotent) and history retrieval. */
 import { pageBody, paginate } from '../cursor.ts';
-import type { Route } from '../http.ts';
 import type { IdempotencyStore } from '../idempotency.ts';
 import { compact, type FieldReader, readFields } from '../request-fields.ts';
+import type { Route } from '../router.ts';
 import { rejectionError } from '../square-errors.ts';
 import { type InventoryChange, inventoryChangeTypes, inventoryStates } from '../square-types.ts';
 import type { InventoryChangeInput, World } from '../world.ts';

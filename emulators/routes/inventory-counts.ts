@@ -1,7 +1,7 @@
 /** Square's Inventory API, counts: batch retrieve and one variation's counts. */
 import { pageBody, paginate } from '../cursor.ts';
-import type { Route } from '../http.ts';
 import { commaList, readFields } from '../request-fields.ts';
+import type { Route } from '../router.ts';
 import { squareError } from '../square-errors.ts';
 import { type InventoryCount, inventoryStates } from '../square-types.ts';
 import type { World } from '../world.ts';

@@ -3,8 +3,8 @@
  * details when published, else the draft) and timecards.
  */
 import { pageBody, paginate } from '../cursor.ts';
-import type { Route } from '../http.ts';
 import { readFields } from '../request-fields.ts';
+import type { Route } from '../router.ts';
 import { squareError } from '../square-errors.ts';
 import { type ScheduledShift, type Timecard, timecardStatuses } from '../square-types.ts';
 import type { World } from '../world.ts';

@@ -1,5 +1,5 @@
 /** Square's Locations API: the merchant's locations. */
-import type { Route } from '../http.ts';
+import type { Route } from '../router.ts';
 import type { World } from '../world.ts';
 
 export function locationRoutes(world: World): Route[] {

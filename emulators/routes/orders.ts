@@ -1,12 +1,19 @@
 /** Square's Orders API: search, batch retrieve, retrieve, create, sparse update. */
 import { pageBody, paginate } from '../cursor.ts';
-import type { Route } from '../http.ts';
 import type { IdempotencyStore } from '../idempotency.ts';
-import { inWindow, missing, readFields, type TimeWindow } from '../request-fields.ts';
+import {
+  compact,
+  type FieldReader,
+  inWindow,
+  missing,
+  readFields,
+  type TimeWindow,
+} from '../request-fields.ts';
+import type { Route } from '../router.ts';
 import { rejectionError, squareError } from '../square-errors.ts';
-import { type Order, orderStates } from '../square-types.ts';
+import { type Order, type OrderState, orderStates } from '../square-types.ts';
 import type { World } from '../world.ts';
-import { readOrderFields } from './order-input.ts';
+import { readOrderFields } from './order-request.ts';
 
 const MAX_SEARCH_LOCATIONS = 10;
 const MAX_BATCH_ORDERS = 100;
@@ -20,59 +27,24 @@ export function orderRoutes(world: World, idempotency: IdempotencyStore): Route[
       path: '/v2/orders/search',
       handle: ({ body }) => {
         const fields = readFields(body);
-        const locationIds = fields.stringArray('location_ids', MAX_SEARCH_LOCATIONS);
-        if (!locationIds || locationIds.length === 0) throw missing('location_ids');
-        const query = fields.object('query');
-        const filter = query?.object('filter');
-        const stateFilter = filter?.object('state_filter');
-        const states = stateFilter?.enumArray('states', orderStates);
-        if (stateFilter && !states) throw missing(stateFilter.pathOf('states'));
-        const dateFilter = filter?.object('date_time_filter');
-        const filtered = timeFields.filter((name) => dateFilter?.has(name));
-        if (filtered.length > 1) {
-          throw squareError(
-            'INVALID_VALUE',
-            'Filter on one time field at a time.',
-            'query.filter.date_time_filter',
-          );
-        }
-        const sort = query?.object('sort');
-        const sortField = sort?.requiredEnum('sort_field', sortFields) ?? 'CREATED_AT';
-        const descending = (sort?.enumValue('sort_order', ['ASC', 'DESC']) ?? 'DESC') === 'DESC';
-        const filterField = filtered[0];
-        // Square: a time filter only works together with a sort on the same field.
-        if (filterField && filterField.toUpperCase() !== sortField) {
-          throw squareError(
-            'INVALID_VALUE',
-            `Filtering on ${filterField} requires query.sort.sort_field ${filterField.toUpperCase()}, got ${sortField}.`,
-            'query.sort.sort_field',
-          );
-        }
-        const window: TimeWindow | undefined = filterField
-          ? dateFilter?.timeWindow(filterField)
-          : undefined;
-        const limit = fields.limit('limit', 1000, 500);
-        const returnEntries = fields.boolean('return_entries') ?? false;
-        const key = sortField.toLowerCase() as (typeof timeFields)[number];
-        const timeOf = (order: Order) => Date.parse(order[key] ?? '');
+        const search = readSearch(fields);
+        const timeOf = (order: Order) => Date.parse(order[search.timeField] ?? '');
         const matches = [...world.orders.values()]
           .filter(
             (order) =>
-              locationIds.includes(order.location_id) &&
-              (!states || states.includes(order.state)) &&
-              order[key] !== undefined &&
-              (!window || inWindow(timeOf(order), window, false)),
+              search.locationIds.includes(order.location_id) &&
+              (!search.states || search.states.includes(order.state)) &&
+              order[search.timeField] !== undefined &&
+              (!search.window || inWindow(timeOf(order), search.window, false)),
           )
-          .sort(
-            (a, b) => (timeOf(a) - timeOf(b) || a.id.localeCompare(b.id)) * (descending ? -1 : 1),
-          );
+          .sort((a, b) => (timeOf(a) - timeOf(b) || a.id.localeCompare(b.id)) * search.direction);
         const page = paginate(matches, {
           scope: 'POST /v2/orders/search',
           query: body,
           cursor: fields.string('cursor'),
-          limit,
+          limit: fields.limit('limit', 1000, 500),
         });
-        if (!returnEntries) return pageBody('orders', page);
+        if (!fields.boolean('return_entries')) return pageBody('orders', page);
         const entries = page.items.map(({ id, version, location_id }) => ({
           order_id: id,
           version,
@@ -142,6 +114,49 @@ export function orderRoutes(world: World, idempotency: IdempotencyStore): Route[
       },
     },
   ];
+}
+
+interface OrderSearch {
+  locationIds: string[];
+  states?: OrderState[];
+  /** The field results are sorted on, and filtered on when `window` is set. */
+  timeField: (typeof timeFields)[number];
+  window?: TimeWindow;
+  /** 1 for ascending, -1 for descending (Square's default). */
+  direction: 1 | -1;
+}
+
+function readSearch(fields: FieldReader): OrderSearch {
+  const locationIds = fields.stringArray('location_ids', MAX_SEARCH_LOCATIONS);
+  if (!locationIds || locationIds.length === 0) throw missing('location_ids');
+  const filter = fields.object('query')?.object('filter');
+  const stateFilter = filter?.object('state_filter');
+  const states = stateFilter?.enumArray('states', orderStates);
+  if (stateFilter && !states) throw missing(stateFilter.pathOf('states'));
+  const dateFilter = filter?.object('date_time_filter');
+  const filtered = timeFields.filter((name) => dateFilter?.has(name));
+  if (filtered.length > 1) {
+    throw squareError(
+      'INVALID_VALUE',
+      'Filter on one time field at a time.',
+      'query.filter.date_time_filter',
+    );
+  }
+  const sort = fields.object('query')?.object('sort');
+  const sortField = sort?.requiredEnum('sort_field', sortFields) ?? 'CREATED_AT';
+  const timeField = timeFields[sortFields.indexOf(sortField)] ?? 'created_at';
+  const filterField = filtered[0];
+  // Square: a time filter only works together with a sort on the same field.
+  if (filterField && filterField !== timeField) {
+    throw squareError(
+      'INVALID_VALUE',
+      `Filtering on ${filterField} requires query.sort.sort_field ${filterField.toUpperCase()}, got ${sortField}.`,
+      'query.sort.sort_field',
+    );
+  }
+  const window = filterField ? dateFilter?.timeWindow(filterField) : undefined;
+  const descending = (sort?.enumValue('sort_order', ['ASC', 'DESC']) ?? 'DESC') === 'DESC';
+  return compact({ locationIds, states, timeField, window, direction: descending ? -1 : 1 });
 }
 
 function findOrder(world: World, orderId: string): Order {

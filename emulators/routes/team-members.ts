@@ -1,7 +1,7 @@
 /** Square's Team API: search and retrieve team members. */
 import { pageBody, paginate } from '../cursor.ts';
-import type { Route } from '../http.ts';
 import { readFields } from '../request-fields.ts';
+import type { Route } from '../router.ts';
 import { squareError } from '../square-errors.ts';
 import { type TeamMember, teamMemberStatuses } from '../square-types.ts';
 import type { World } from '../world.ts';

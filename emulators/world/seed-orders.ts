@@ -29,6 +29,8 @@ export interface OrderSeedContext {
   random: Random;
   ids: IdFactory;
   catalog: Map<string, CatalogObject>;
+  /** The catalog's variations, which line items are drawn from. */
+  variations: CatalogObject[];
   now: number;
 }
 
@@ -108,13 +110,15 @@ function createdAtFor(context: OrderSeedContext, location: Location, state: Orde
   const { random, now } = context;
   const window = state === 'OPEN' ? 3 * HOUR : state === 'DRAFT' ? DAY : SEED_WINDOW;
   const latest = state === 'COMPLETED' || state === 'CANCELED' ? now - 20 * MINUTE : now - MINUTE;
-  let candidate = latest - random.int(0, window / MINUTE) * MINUTE;
+  const earliest = now - window;
+  const draw = () => earliest + random.int(0, (latest - earliest) / MINUTE) * MINUTE;
+  let candidate = draw();
   for (let attempt = 0; attempt < 12; attempt++) {
     const weight = hourWeights[wallTimeAt(candidate, location.timezone).hour] ?? 1;
     if (random.next() < weight) break;
-    candidate = latest - random.int(0, window / MINUTE) * MINUTE;
+    candidate = draw();
   }
-  return candidate - random.int(0, 59) * 1000;
+  return candidate + random.int(0, 59) * 1000;
 }
 
 function versionFor(random: Random, state: OrderState): number {

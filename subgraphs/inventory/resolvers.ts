@@ -1,9 +1,11 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
+import { type DomainEvent, type EventBus, EventTopic, eventsOf } from '../kit/eventBus.ts';
 import type { StockCount } from './client.ts';
 import type { InventoryLoaders } from './loaders.ts';
 
 export interface InventoryContext {
   loaders: InventoryLoaders;
+  bus: EventBus;
 }
 
 type Ref = { id: string };
@@ -17,6 +19,19 @@ export const inventoryResolvers: GraphQLResolverMap<InventoryContext> = {
   Query: {
     stock: (_root, args: { menuItemId: string; locationId: string }, { loaders }) =>
       stockAt(loaders, args.menuItemId, args.locationId),
+  },
+  Subscription: {
+    stockChanged: {
+      subscribe: (_root, args: { locationId: string; below?: number | null }, { bus }) =>
+        eventsOf<StockCount>(
+          bus,
+          EventTopic.stockChanged,
+          (count) =>
+            count.locationId === args.locationId &&
+            (args.below === undefined || args.below === null || count.quantity < args.below),
+        ),
+      resolve: (event: DomainEvent<StockCount>) => event.payload,
+    },
   },
   MenuItem: {
     __resolveReference: (ref: Ref) => ref,

@@ -17,7 +17,10 @@ export function startInventorySubgraph(settings: SubgraphSettings): Promise<Inve
           cache: runtime.cache,
           batching: settings.batching,
         }),
-      createContext: (stores) => ({ loaders: createInventoryLoaders(stores, settings) }),
+      createContext: (stores, runtime) => ({
+        loaders: createInventoryLoaders(stores, settings),
+        bus: runtime.bus,
+      }),
     },
     settings,
   );

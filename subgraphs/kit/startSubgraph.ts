@@ -2,7 +2,8 @@ import type { BaseContext } from '@apollo/server';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import type { Counters } from './counters.ts';
 import type { EntityCache } from './entityCache.ts';
-import type { ServiceHandle } from './httpServer.ts';
+import type { EventBus } from './eventBus.ts';
+import type { Route, ServiceHandle } from './httpServer.ts';
 import {
   createSubgraphRuntime,
   type SubgraphRuntime,
@@ -14,6 +15,7 @@ import { startSubgraphServer } from './subgraphServer.ts';
 export interface RunningSubgraph<S> extends ServiceHandle {
   counters: Counters;
   cache: EntityCache | undefined;
+  bus: EventBus;
   stores: S;
 }
 
@@ -23,8 +25,12 @@ export interface SubgraphDefinition<S, C extends BaseContext> {
   resolvers: GraphQLResolverMap<C>;
   /** Builds the long-lived stores (vendor client, cross-request cache) once per process. */
   createStores(runtime: SubgraphRuntime, settings: SubgraphSettings): S;
-  /** Builds one request's context (fresh loaders) from the stores. */
-  createContext(stores: S): C;
+  /** Builds one request's (or one subscription's) context: fresh loaders over the stores. */
+  createContext(stores: S, runtime: SubgraphRuntime): C;
+  /** HTTP routes beside `/graphql`, e.g. the vendor's webhook receiver. */
+  routes?(stores: S, runtime: SubgraphRuntime): Record<string, Route>;
+  /** Work that runs while the subgraph does (e.g. reconciliation polling); returns its stop. */
+  startBackground?(stores: S, runtime: SubgraphRuntime): () => Promise<void>;
 }
 
 /** Starts a subgraph the same way for every vendor: runtime, stores, GraphQL server. */
@@ -37,16 +43,20 @@ export async function startSubgraph<S, C extends BaseContext>(
   const server = await startSubgraphServer<C>({
     name: definition.name,
     resolvers: definition.resolvers,
-    context: async () => definition.createContext(stores),
+    context: async () => definition.createContext(stores, runtime),
     host: settings.host,
     port: settings.port,
+    routes: definition.routes?.(stores, runtime) ?? {},
   });
+  const stopBackground = definition.startBackground?.(stores, runtime);
   return {
     url: server.url,
     counters: runtime.counters,
     cache: runtime.cache,
+    bus: runtime.bus,
     stores,
     async close() {
+      await stopBackground?.();
       await server.close();
       await runtime.close();
     },

@@ -1,6 +1,7 @@
 import { envVar, readEnv } from './config.ts';
 import { type Counters, createCounters } from './counters.ts';
 import { createEntityCache, type EntityCache } from './entityCache.ts';
+import { createInProcessEventBus, type EventBus } from './eventBus.ts';
 import { createVendorHttp, type VendorHttp } from './vendorHttp.ts';
 
 /** Everything a subgraph process is configured with. */
@@ -22,6 +23,7 @@ export interface SubgraphRuntime {
   counters: Counters;
   cache: EntityCache | undefined;
   http: VendorHttp;
+  bus: EventBus;
   close(): Promise<void>;
 }
 
@@ -36,11 +38,14 @@ export function createSubgraphRuntime(name: string, settings: SubgraphSettings):
       })
     : undefined;
   const http = createVendorHttp({ upstream: name, counters, ...settings.upstream });
+  const bus = createInProcessEventBus();
   return {
     counters,
     cache,
     http,
+    bus,
     async close() {
+      await bus.close();
       await cache?.close();
     },
   };

@@ -5,6 +5,8 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { parse } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
 import { createGraphQLHandler } from './graphqlHttp.ts';
 import { closeServer, listen, type Route, type ServiceHandle } from './httpServer.ts';
 
@@ -23,7 +25,10 @@ export interface SubgraphServerOptions<C extends BaseContext> {
   routes?: Record<string, Route>;
 }
 
-/** Serves one subgraph over HTTP at `/graphql`; returns once it listens. */
+/**
+ * Serves one subgraph at `/graphql`: queries over HTTP, subscriptions over graphql-ws on the same
+ * path (the gateway opens them). Returns once it listens.
+ */
 export async function startSubgraphServer<C extends BaseContext>(
   options: SubgraphServerOptions<C>,
 ): Promise<ServiceHandle> {
@@ -56,9 +61,16 @@ export async function startSubgraphServer<C extends BaseContext>(
       ...options.routes,
     },
   });
+  const sockets = new WebSocketServer({ server: http, path: '/graphql' });
+  const subscriptions = useServer<Record<string, unknown>>(
+    { schema, context: (ctx) => options.context(ctx.extra.request) },
+    sockets,
+  );
   return {
     url: `${origin}/graphql`,
     async close() {
+      await subscriptions.dispose();
+      await new Promise((resolve) => sockets.close(resolve));
       await closeServer(http);
       await server.stop();
     },

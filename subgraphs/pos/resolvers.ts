@@ -1,11 +1,13 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { badUserInput, orNull } from '../kit/errors.ts';
+import { type DomainEvent, type EventBus, EventTopic, eventsOf } from '../kit/eventBus.ts';
 import { lazyFields } from '../kit/lazyFields.ts';
 import type { LineItem, Location, MenuItem, Order, OrderState } from './client.ts';
 import type { PosLoaders } from './loaders.ts';
 
 export interface PosContext {
   loaders: PosLoaders;
+  bus: EventBus;
 }
 
 type Ref = { id: string };
@@ -24,6 +26,13 @@ export const posResolvers: GraphQLResolverMap<PosContext> = {
     order: (_root, { id }: Ref, { loaders }) => orNull(loaders.order.load(id)),
     menuItem: (_root, { id }: Ref, { loaders }) => orNull(loaders.menuItem.load(id)),
     menuItems: (_root, _args, { loaders }) => loaders.allMenuItems(),
+  },
+  Subscription: {
+    orderChanged: {
+      subscribe: (_root, { locationId }: { locationId: string }, { bus }) =>
+        eventsOf<Order>(bus, EventTopic.orderChanged, (order) => order.locationId === locationId),
+      resolve: (event: DomainEvent<Order>) => event.payload,
+    },
   },
   Location: {
     // POS owns locations and menu items: a reference from the gateway is checked (and loaded,

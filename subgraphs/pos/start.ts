@@ -19,7 +19,10 @@ export function startPosSubgraph(settings: SubgraphSettings): Promise<PosSubgrap
           ...createPosStores(client, { cache: runtime.cache, batching: settings.batching }),
         };
       },
-      createContext: (stores) => ({ loaders: createPosLoaders(stores.client, stores, settings) }),
+      createContext: (stores, runtime) => ({
+        loaders: createPosLoaders(stores.client, stores, settings),
+        bus: runtime.bus,
+      }),
     },
     settings,
   );

@@ -1,11 +1,13 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { orNull } from '../kit/errors.ts';
+import { type DomainEvent, type EventBus, EventTopic, eventsOf } from '../kit/eventBus.ts';
 import { lazyFields } from '../kit/lazyFields.ts';
 import type { ScheduledShift, TeamMember, TeamMemberStatus, Timecard } from './client.ts';
 import type { SchedulingLoaders } from './loaders.ts';
 
 export interface SchedulingContext {
   loaders: SchedulingLoaders;
+  bus: EventBus;
 }
 
 type Ref = { id: string };
@@ -15,6 +17,13 @@ export const schedulingResolvers: GraphQLResolverMap<SchedulingContext> = {
     teamMember: (_root, { id }: Ref, { loaders }) => orNull(loaders.teamMember.load(id)),
     timecard: (_root, { id }: Ref, { loaders }) => orNull(loaders.timecard.load(id)),
     scheduledShift: (_root, { id }: Ref, { loaders }) => orNull(loaders.scheduledShift.load(id)),
+  },
+  Subscription: {
+    timecardChanged: {
+      subscribe: (_root, { locationId }: { locationId: string }, { bus }) =>
+        eventsOf<Timecard>(bus, EventTopic.timecardChanged, (t) => t.locationId === locationId),
+      resolve: (event: DomainEvent<Timecard>) => event.payload,
+    },
   },
   Location: {
     __resolveReference: (ref: Ref) => ref,

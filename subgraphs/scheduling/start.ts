@@ -21,7 +21,10 @@ export function startSchedulingSubgraph(settings: SubgraphSettings): Promise<Sch
           cache: runtime.cache,
           batching: settings.batching,
         }),
-      createContext: (stores) => ({ loaders: createSchedulingLoaders(stores, settings) }),
+      createContext: (stores, runtime) => ({
+        loaders: createSchedulingLoaders(stores, settings),
+        bus: runtime.bus,
+      }),
     },
     settings,
   );

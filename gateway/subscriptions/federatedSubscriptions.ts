@@ -1,0 +1,244 @@
+import { executeQueryPlan, type ServiceMap } from '@apollo/gateway';
+import type { PlanNode } from '@apollo/query-planner';
+import type { GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
+import { type DocumentNode, type ExecutionResult, GraphQLError, print } from 'graphql';
+import type { Counters } from '../../subgraphs/kit/counters.ts';
+import type { SubgraphSockets } from './subgraphSockets.ts';
+import type { SubscriptionPlan, SubscriptionPlanner } from './subscriptionPlanner.ts';
+
+/**
+ * Runs federated subscriptions, which `@apollo/gateway`'s executor refuses: the plan's primary
+ * fetch is opened as a graphql-ws subscription to the owning subgraph, and for every event the
+ * plan `Sequence [primary, rest]` runs through the gateway's own `executeQueryPlan`, with the
+ * primary's service answering from the event. Result shaping, `@inaccessible` filtering and
+ * errors therefore match queries exactly.
+ *
+ * Identical subscriptions (operation, variables, auth scope) share one upstream subscription
+ * and one resolution per event, fanned out to every subscriber in event order.
+ */
+export interface SubscribeRequest {
+  document: DocumentNode;
+  operationName: string | undefined;
+  variables: Record<string, unknown>;
+  /** The context of the first subscriber; every sharer has the same scope. */
+  context: Record<string, unknown>;
+  /** Who may see what (roles and locations): subscriptions are shared only within one scope. */
+  scope: string;
+}
+
+export interface FederatedSubscriptions {
+  subscribe(request: SubscribeRequest): AsyncIterableIterator<ExecutionResult>;
+  /** Upstream subscriptions open right now (one per distinct shared subscription). */
+  openUpstreams(): number;
+  /** Client subscriptions open right now. */
+  subscribers(): number;
+  close(): void;
+}
+
+interface Listener {
+  push(result: ExecutionResult): void;
+  end(): void;
+}
+
+interface Shared {
+  listeners: Set<Listener>;
+  stop(): void;
+}
+
+export interface FederatedSubscriptionsOptions {
+  planner: () => SubscriptionPlanner;
+  /** Data sources for the entity fetches of `rest`, by subgraph name. */
+  dataSources: () => ServiceMap;
+  subgraphUrl(name: string): string;
+  sockets: SubgraphSockets;
+  counters: Counters;
+}
+
+export function createFederatedSubscriptions(
+  options: FederatedSubscriptionsOptions,
+): FederatedSubscriptions {
+  const { sockets, counters } = options;
+  const shared = new Map<string, Shared>();
+
+  async function resolveEvent(
+    plan: SubscriptionPlan,
+    request: SubscribeRequest,
+    event: ExecutionResult,
+  ): Promise<ExecutionResult> {
+    counters.increment('subscription_event_resolutions', { subgraph: plan.primary.serviceName });
+    const planner = options.planner();
+    const serviceMap: ServiceMap = {
+      ...options.dataSources(),
+      [plan.primary.serviceName]: {
+        process: async () => ({
+          data: event.data ?? null,
+          ...(event.errors
+            ? { errors: event.errors.map((e) => ({ ...e, message: e.message })) }
+            : {}),
+        }),
+      },
+    };
+    const node: PlanNode = plan.rest
+      ? { kind: 'Sequence', nodes: [plan.primary, plan.rest] }
+      : plan.primary;
+    // executeQueryPlan reads the request's variables, its context and its metrics only.
+    const requestContext = {
+      request: {
+        query: print(request.document),
+        variables: request.variables,
+        operationName: request.operationName,
+      },
+      context: request.context,
+      metrics: {},
+    } as unknown as GatewayGraphQLRequestContext;
+    const result = await executeQueryPlan(
+      { kind: 'QueryPlan', node },
+      serviceMap,
+      requestContext,
+      plan.operationContext,
+      planner.supergraphSchema,
+      planner.apiSchema,
+    );
+    return result as ExecutionResult;
+  }
+
+  function open(key: string, request: SubscribeRequest): Shared {
+    const plan = options.planner().plan(request.document, request.operationName);
+    const listeners = new Set<Listener>();
+    const variables = Object.fromEntries(
+      (plan.primary.variableUsages ?? []).map((name) => [name, request.variables[name]]),
+    );
+    let delivery = Promise.resolve();
+    const broadcast = (result: ExecutionResult) => {
+      for (const listener of listeners) listener.push(result);
+    };
+    const endAll = () => {
+      for (const listener of listeners) listener.end();
+      shared.delete(key);
+    };
+    const subgraph = plan.primary.serviceName;
+    counters.increment('upstream_subscriptions_opened', { subgraph });
+    let closed = false;
+    const unsubscribe = sockets.subscribe(
+      options.subgraphUrl(subgraph),
+      { query: plan.primary.operation, variables, operationName: plan.primary.operationName },
+      {
+        // Events resolve one after another so every subscriber sees them in the subgraph's order.
+        next: (event) => {
+          delivery = delivery
+            .then(() => resolveEvent(plan, request, event))
+            .then(broadcast, (error: unknown) => broadcast({ errors: [asGraphQLError(error)] }));
+        },
+        error: (error) => {
+          delivery = delivery.then(() => {
+            broadcast({ errors: [asGraphQLError(error)] });
+            endAll();
+          });
+        },
+        complete: () => {
+          delivery = delivery.then(endAll);
+        },
+      },
+    );
+    return {
+      listeners,
+      stop() {
+        if (closed) return;
+        closed = true;
+        counters.increment('upstream_subscriptions_closed', { subgraph });
+        unsubscribe();
+      },
+    };
+  }
+
+  return {
+    subscribe(request) {
+      const key = JSON.stringify([
+        print(request.document),
+        request.operationName ?? null,
+        request.variables,
+        request.scope,
+      ]);
+      let entry = shared.get(key);
+      if (!entry) {
+        entry = open(key, request);
+        shared.set(key, entry);
+      }
+      const current = entry;
+      const queue: ExecutionResult[] = [];
+      let wake: (() => void) | undefined;
+      let ended = false;
+      const listener: Listener = {
+        push(result) {
+          queue.push(result);
+          wake?.();
+        },
+        end() {
+          ended = true;
+          wake?.();
+        },
+      };
+      current.listeners.add(listener);
+      const leave = async (): Promise<IteratorResult<ExecutionResult>> => {
+        ended = true;
+        current.listeners.delete(listener);
+        if (current.listeners.size === 0) {
+          current.stop();
+          if (shared.get(key) === current) shared.delete(key);
+        }
+        wake?.();
+        return { done: true, value: undefined };
+      };
+      return {
+        [Symbol.asyncIterator]() {
+          return this;
+        },
+        async next() {
+          for (;;) {
+            const result = queue.shift();
+            if (result) return { done: false, value: result };
+            if (ended) return leave();
+            await new Promise<void>((resolve) => {
+              wake = resolve;
+            });
+            wake = undefined;
+          }
+        },
+        return: leave,
+        throw: async (error) => {
+          await leave();
+          throw error;
+        },
+      };
+    },
+    subscribers() {
+      let count = 0;
+      for (const entry of shared.values()) count += entry.listeners.size;
+      return count;
+    },
+    openUpstreams() {
+      return (
+        counters.get('upstream_subscriptions_opened') -
+        counters.get('upstream_subscriptions_closed')
+      );
+    },
+    close() {
+      for (const entry of shared.values()) {
+        entry.stop();
+        for (const listener of entry.listeners) listener.end();
+      }
+      shared.clear();
+    },
+  };
+}
+
+function asGraphQLError(error: unknown): GraphQLError {
+  if (error instanceof GraphQLError) return error;
+  if (Array.isArray(error) && error[0]?.message) {
+    return new GraphQLError(error[0].message, {
+      extensions: { code: 'SUBGRAPH_SUBSCRIPTION_ERROR' },
+    });
+  }
+  const message = error instanceof Error ? error.message : 'subgraph subscription failed';
+  return new GraphQLError(message, { extensions: { code: 'SUBGRAPH_SUBSCRIPTION_ERROR' } });
+}

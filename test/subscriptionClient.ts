@@ -1,0 +1,77 @@
+import type { ExecutionResult } from 'graphql';
+import { type Client, createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+
+/**
+ * A graphql-ws client for tests: subscribes, keeps every result, and waits for the n-th one.
+ */
+export interface TestSubscription {
+  results: ExecutionResult[];
+  /** Resolves once `count` results have arrived (rejects after `timeoutMs`). */
+  waitFor(count: number, timeoutMs?: number): Promise<ExecutionResult[]>;
+  /** Resolves with the error the server sent, if the operation failed. */
+  failure: Promise<unknown>;
+  completed: Promise<void>;
+  dispose(): void;
+}
+
+export function connect(url: string, connectionParams?: Record<string, unknown>): Client {
+  return createClient({
+    url: url.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    ...(connectionParams ? { connectionParams } : {}),
+  });
+}
+
+export function subscribe(
+  client: Client,
+  query: string,
+  variables: Record<string, unknown> = {},
+): TestSubscription {
+  const results: ExecutionResult[] = [];
+  const waiters = new Set<() => void>();
+  let fail: (error: unknown) => void = () => {};
+  let complete: () => void = () => {};
+  const failure = new Promise<unknown>((resolve) => {
+    fail = resolve;
+  });
+  const completed = new Promise<void>((resolve) => {
+    complete = resolve;
+  });
+  const dispose = client.subscribe(
+    { query, variables },
+    {
+      next: (result) => {
+        results.push(result as ExecutionResult);
+        for (const waiter of waiters) waiter();
+      },
+      error: (error) => fail(error),
+      complete: () => complete(),
+    },
+  );
+  return {
+    results,
+    failure,
+    completed,
+    dispose,
+    waitFor(count, timeoutMs = 10_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          if (results.length < count) return;
+          waiters.delete(check);
+          clearTimeout(timer);
+          resolve(results.slice(0, count));
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(
+            new Error(`got ${results.length} of ${count} results: ${JSON.stringify(results)}`),
+          );
+        }, timeoutMs);
+        waiters.add(check);
+        check();
+      });
+    },
+  };
+}

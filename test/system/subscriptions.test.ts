@@ -1,0 +1,166 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWorld } from '../../emulators/world.ts';
+import { type LocalSystem, startLocalSystem } from '../../gateway/localSystem.ts';
+import { EventTopic } from '../../subgraphs/kit/eventBus.ts';
+import type { Order } from '../../subgraphs/pos/client.ts';
+import { inStock, menuItemFullName, onShiftNow, openOrdersNewestFirst } from '../expected.ts';
+import { connect, subscribe } from '../subscriptionClient.ts';
+
+const world = createWorld({ seed: 11, now: new Date('2026-11-26T12:00:00Z') });
+let system: LocalSystem;
+
+beforeAll(async () => {
+  system = await startLocalSystem({ world });
+});
+afterAll(async () => {
+  await system?.close();
+});
+
+const location = world.locations[0];
+const locationId = location?.id ?? '';
+
+const orderChanged = /* GraphQL */ `
+  subscription OrderChanged($locationId: ID!) {
+    orderChanged(locationId: $locationId) {
+      id
+      state
+      version
+      lineItems {
+        menuItem {
+          fullName
+          stock(locationId: $locationId) {
+            quantity
+          }
+        }
+      }
+      location {
+        name
+        onShiftNow {
+          displayName
+        }
+      }
+    }
+  }
+`;
+
+async function publishOrder(orderId: string): Promise<Order> {
+  const [order] = await system.pos.stores.order.load([orderId]);
+  if (!order || order instanceof Error) throw new Error(`no order ${orderId}`);
+  await system.pos.bus.publish({
+    id: `order:${order.id}:${order.version}`,
+    topic: EventTopic.orderChanged,
+    occurredAt: order.updatedAt,
+    payload: order,
+  });
+  return order;
+}
+
+/** Published events reach subscribers only once the gateway has them all and its upstream is open. */
+async function untilUpstreamsOpen(count: number, subscribers = 1): Promise<void> {
+  const { subscriptions } = system.gateway.subscriptions;
+  for (
+    let i = 0;
+    i < 500 && (subscriptions.openUpstreams() < count || subscriptions.subscribers() < subscribers);
+    i++
+  ) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  // The subgraph has the subscription a moment after the gateway asked for it.
+  await new Promise((resolve) => setTimeout(resolve, 100));
+}
+
+describe('federated subscriptions through the gateway', () => {
+  it('an order event reaches the client with fields from POS, inventory and scheduling resolved', async () => {
+    const client = connect(system.gateway.url);
+    const subscription = subscribe(client, orderChanged, { locationId });
+    await untilUpstreamsOpen(1);
+    const [open] = openOrdersNewestFirst(world, locationId);
+    await publishOrder(open?.id ?? '');
+    const [result] = await subscription.waitFor(1);
+    const shifts = (
+      result?.data?.orderChanged as { location: { onShiftNow: { displayName: string }[] } }
+    ).location.onShiftNow;
+    expect(result).toEqual({
+      data: {
+        orderChanged: {
+          id: open?.id,
+          state: 'OPEN',
+          version: open?.version,
+          lineItems: (open?.line_items ?? []).map((line) => ({
+            menuItem: {
+              fullName: menuItemFullName(world, line.catalog_object_id ?? ''),
+              stock:
+                inStock(world, line.catalog_object_id ?? '', locationId) === null
+                  ? null
+                  : { quantity: inStock(world, line.catalog_object_id ?? '', locationId) },
+            },
+          })),
+          location: { name: location?.name, onShiftNow: shifts },
+        },
+      },
+    });
+    expect(shifts.map((m) => m.displayName).sort()).toEqual(onShiftNow(world, locationId));
+    subscription.dispose();
+    await client.dispose();
+  });
+
+  it('events for another location are not delivered', async () => {
+    const client = connect(system.gateway.url);
+    const subscription = subscribe(client, orderChanged, { locationId });
+    await untilUpstreamsOpen(1);
+    const other = openOrdersNewestFirst(world, world.locations[1]?.id ?? '')[0];
+    const mine = openOrdersNewestFirst(world, locationId)[1];
+    await publishOrder(other?.id ?? '');
+    await publishOrder(mine?.id ?? '');
+    const results = await subscription.waitFor(1);
+    expect((results[0]?.data?.orderChanged as { id: string }).id).toBe(mine?.id);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(subscription.results).toHaveLength(1);
+    subscription.dispose();
+    await client.dispose();
+  });
+
+  it('200 clients with the same subscription share one upstream subscription and one resolution per event', async () => {
+    const before = system.gateway.subscriptions.counters.snapshot();
+    const clients = Array.from({ length: 200 }, () => connect(system.gateway.url));
+    const subscriptions = clients.map((client) => subscribe(client, orderChanged, { locationId }));
+    await untilUpstreamsOpen(1, 200);
+    const opened = (snapshot: Record<string, number>) =>
+      snapshot['upstream_subscriptions_opened{subgraph="pos"}'] ?? 0;
+    const resolutions = (snapshot: Record<string, number>) =>
+      snapshot['subscription_event_resolutions{subgraph="pos"}'] ?? 0;
+    const [first, second] = openOrdersNewestFirst(world, locationId);
+    await publishOrder(first?.id ?? '');
+    await publishOrder(second?.id ?? '');
+    const delivered = await Promise.all(subscriptions.map((s) => s.waitFor(2)));
+    const after = system.gateway.subscriptions.counters.snapshot();
+    expect(opened(after) - opened(before)).toBe(1);
+    expect(resolutions(after) - resolutions(before)).toBe(2);
+    expect(
+      delivered.every((results) => JSON.stringify(results) === JSON.stringify(delivered[0])),
+    ).toBe(true);
+    expect(delivered[0]?.map((r) => (r.data?.orderChanged as { id: string }).id)).toEqual([
+      first?.id,
+      second?.id,
+    ]);
+
+    for (const s of subscriptions) s.dispose();
+    await Promise.all(clients.map((client) => client.dispose()));
+    for (
+      let i = 0;
+      i < 100 && system.gateway.subscriptions.subscriptions.openUpstreams() > 0;
+      i++
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(system.gateway.subscriptions.subscriptions.openUpstreams()).toBe(0);
+  });
+
+  it('an invalid operation gets an error at once, not a hang', async () => {
+    const client = connect(system.gateway.url);
+    const subscription = subscribe(client, 'subscription { orderChanged(locationId: 1) { nope } }');
+    const error = (await subscription.failure) as { message: string }[];
+    expect(error.map((e) => e.message)).toEqual(['Cannot query field "nope" on type "Order".']);
+    await client.dispose();
+  });
+});
