@@ -15,6 +15,15 @@ export interface TestSubscription {
   dispose(): void;
 }
 
+/** The root field of a pushed result, or a thrown error naming what arrived instead. */
+export function rootField<T>(result: ExecutionResult | undefined, field: string): T {
+  const value = result?.data?.[field];
+  if (value === undefined || value === null) {
+    throw new Error(`no ${field} in ${JSON.stringify(result)}`);
+  }
+  return value as T;
+}
+
 export function connect(url: string, connectionParams?: Record<string, unknown>): Client {
   return createClient({
     url: url.replace(/^http/, 'ws'),

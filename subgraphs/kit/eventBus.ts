@@ -41,8 +41,8 @@ export function createInProcessEventBus(): EventBus {
       for (const handler of handlers.get(event.topic) ?? []) handler(event);
     },
     subscribe(topic, handler) {
-      let set = handlers.get(topic);
-      if (!set) handlers.set(topic, (set = new Set()));
+      const set = handlers.get(topic) ?? new Set<EventHandler>();
+      handlers.set(topic, set);
       set.add(handler);
       return () => set.delete(handler);
     },

@@ -4,7 +4,7 @@ import { type LocalSystem, startLocalSystem } from '../../gateway/localSystem.ts
 import { EventTopic } from '../../subgraphs/kit/eventBus.ts';
 import type { Order } from '../../subgraphs/pos/client.ts';
 import { inStock, menuItemFullName, onShiftNow, openOrdersNewestFirst } from '../expected.ts';
-import { connect, subscribe } from '../subscriptionClient.ts';
+import { connect, rootField, subscribe } from '../subscriptionClient.ts';
 
 const world = createWorld({ seed: 11, now: new Date('2026-11-26T12:00:00Z') });
 let system: LocalSystem;
@@ -77,8 +77,9 @@ describe('federated subscriptions through the gateway', () => {
     const [open] = openOrdersNewestFirst(world, locationId);
     await publishOrder(open?.id ?? '');
     const [result] = await subscription.waitFor(1);
-    const shifts = (
-      result?.data?.orderChanged as { location: { onShiftNow: { displayName: string }[] } }
+    const shifts = rootField<{ location: { onShiftNow: { displayName: string }[] } }>(
+      result,
+      'orderChanged',
     ).location.onShiftNow;
     expect(result).toEqual({
       data: {
@@ -113,7 +114,7 @@ describe('federated subscriptions through the gateway', () => {
     await publishOrder(other?.id ?? '');
     await publishOrder(mine?.id ?? '');
     const results = await subscription.waitFor(1);
-    expect((results[0]?.data?.orderChanged as { id: string }).id).toBe(mine?.id);
+    expect(rootField<{ id: string }>(results[0], 'orderChanged').id).toBe(mine?.id);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(subscription.results).toHaveLength(1);
     subscription.dispose();
@@ -139,7 +140,7 @@ describe('federated subscriptions through the gateway', () => {
     expect(
       delivered.every((results) => JSON.stringify(results) === JSON.stringify(delivered[0])),
     ).toBe(true);
-    expect(delivered[0]?.map((r) => (r.data?.orderChanged as { id: string }).id)).toEqual([
+    expect(delivered[0]?.map((r) => rootField<{ id: string }>(r, 'orderChanged').id)).toEqual([
       first?.id,
       second?.id,
     ]);
