@@ -5,6 +5,7 @@ import { type InventorySubgraph, startInventorySubgraph } from '../subgraphs/inv
 import type { SubgraphSettings } from '../subgraphs/kit/subgraphRuntime.ts';
 import { type PosSubgraph, startPosSubgraph } from '../subgraphs/pos/start.ts';
 import { type SchedulingSubgraph, startSchedulingSubgraph } from '../subgraphs/scheduling/start.ts';
+import { exampleOperations } from './explorer/exampleOperations.ts';
 import { defaultSupergraphPath } from './settings.ts';
 import { type RunningGateway, startGateway } from './startGateway.ts';
 
@@ -75,6 +76,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     supergraphPath: defaultSupergraphPath,
     subgraphUrls: { pos: pos.url, inventory: inventory.url, scheduling: scheduling.url },
     maxBodyBytes: 1024 * 1024,
+    explorer: { examples: exampleOperations(emulators.world.locations[0]?.id ?? '') },
   });
   return {
     emulators,

@@ -10,17 +10,24 @@ export interface ServiceHandle {
 export type Route = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
 /**
- * Listens with exact-path routes (`GET /healthz`, `* /graphql`); anything else is a 404.
- * A handler that throws gets a 500 without internals.
+ * Listens with exact-path routes (`GET /healthz`, `* /graphql`) and prefix routes ending in `*`
+ * (`GET /graphql/assets/*`); anything else is a 404. A handler that throws gets a 500 without
+ * internals.
  */
 export async function listen(options: {
   routes: Record<string, Route>;
   port: number;
   host: string;
 }): Promise<{ server: Server; origin: string }> {
+  const prefixRoutes = Object.entries(options.routes)
+    .filter(([key]) => key.endsWith('*'))
+    .map(([key, route]) => [key.slice(0, -1), route] as const);
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
-    const route = options.routes[`${req.method} ${path}`] ?? options.routes[`* ${path}`];
+    const route =
+      options.routes[`${req.method} ${path}`] ??
+      options.routes[`* ${path}`] ??
+      prefixRoutes.find(([prefix]) => `${req.method} ${path}`.startsWith(prefix))?.[1];
     if (!route) {
       res.writeHead(404, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: 'not found' }));
