@@ -2,7 +2,8 @@ import type { Server } from 'node:http';
 import { RemoteGraphQLDataSource, type ServiceMap } from '@apollo/gateway';
 import type { ApolloServer, BaseContext } from '@apollo/server';
 import { type ExecutionResult, GraphQLError, print } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
+// Aliased: Biome's React rules would take a `use` prefix for a React hook.
+import { useServer as serveGraphQLWs } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { type Counters, createCounters } from '../../subgraphs/kit/counters.ts';
 import {
@@ -49,7 +50,7 @@ export function startSubscriptionServer(options: {
   });
 
   const wss = new WebSocketServer({ server: options.http, path: '/graphql' });
-  const server = useServer(
+  const server = serveGraphQLWs(
     {
       schema: planner.schema,
       execute: async (args): Promise<ExecutionResult> => {

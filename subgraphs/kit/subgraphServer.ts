@@ -5,10 +5,12 @@ import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/dis
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { parse } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
+// Aliased: Biome's React rules would take a `use` prefix for a React hook.
+import { useServer as serveGraphQLWs } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { createGraphQLHandler } from './graphqlHttp.ts';
 import { closeServer, listen, type Route, type ServiceHandle } from './httpServer.ts';
+import { staleDataPlugin, withRequestScope } from './requestScope.ts';
 
 /** The subgraph's SDL, from `schema/<name>.graphql` (SDL never lives in TypeScript). */
 export async function readSubgraphSdl(name: string): Promise<string> {
@@ -23,6 +25,8 @@ export interface SubgraphServerOptions<C extends BaseContext> {
   port: number;
   /** More routes beside `/graphql` and `/healthz` (e.g. the webhook receiver). */
   routes?: Record<string, Route>;
+  /** The time every vendor call of one request must end within (requestScope.ts). */
+  requestBudgetMs: number;
 }
 
 /**
@@ -41,7 +45,7 @@ export async function startSubgraphServer<C extends BaseContext>(
     schema,
     includeStacktraceInErrorResponses: false,
     // Inline traces (ftv1) feed Apollo's cloud reporting, which this gateway does not use.
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), staleDataPlugin<C>()],
   });
   await server.start();
   const graphql = createGraphQLHandler({
@@ -53,7 +57,8 @@ export async function startSubgraphServer<C extends BaseContext>(
     host: options.host,
     port: options.port,
     routes: {
-      '* /graphql': graphql,
+      '* /graphql': (req, res) =>
+        withRequestScope(options.requestBudgetMs, () => graphql(req, res)),
       'GET /healthz': (_req, res) => {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ status: 'ok', subgraph: options.name }));
@@ -62,7 +67,7 @@ export async function startSubgraphServer<C extends BaseContext>(
     },
   });
   const sockets = new WebSocketServer({ server: http, path: '/graphql' });
-  const subscriptions = useServer<Record<string, unknown>>(
+  const subscriptions = serveGraphQLWs<Record<string, unknown>>(
     { schema, context: (ctx) => options.context(ctx.extra.request) },
     sockets,
   );

@@ -39,7 +39,7 @@ describe.skipIf(!withChromium)('the explorer in headless Chromium', () => {
     await system?.close();
   });
 
-  const resultText = () => page.locator('.result-window').innerText();
+  const resultText = () => page.locator('.result-window').textContent();
 
   async function runTab(name: string): Promise<void> {
     await page.locator('.graphiql-tab', { hasText: name }).first().click();
