@@ -1,9 +1,12 @@
 import { readFile } from 'node:fs/promises';
+import { type Counters, createCounters } from '../subgraphs/kit/counters.ts';
 import { createGraphQLHandler } from '../subgraphs/kit/graphqlHttp.ts';
 import { closeServer, listen, type ServiceHandle } from '../subgraphs/kit/httpServer.ts';
+import { createMetrics } from '../subgraphs/kit/metrics.ts';
 import { explorerAssetsPrefix, explorerAssetsRoute } from './explorer/explorerAssets.ts';
 import { type ExplorerOptions, explorerPageRoute, wantsExplorer } from './explorer/explorerPage.ts';
 import { createFederatedServer } from './federation.ts';
+import { healthRoute, readinessRoute } from './health.ts';
 import {
   type SubscriptionServer,
   startSubscriptionServer,
@@ -27,16 +30,24 @@ export interface GatewaySettings {
  */
 export interface RunningGateway extends ServiceHandle {
   subscriptions: SubscriptionServer;
+  /** Requests, subscriptions and their resolutions, as exported on `/metrics`. */
+  counters: Counters;
 }
 
 export async function startGateway(settings: GatewaySettings): Promise<RunningGateway> {
   const supergraphSdl = await readFile(settings.supergraphPath, 'utf8');
   const { server } = createFederatedServer({ supergraphSdl, subgraphUrls: settings.subgraphUrls });
   await server.start();
+  const counters = createCounters();
+  const metrics = createMetrics({ service: 'gateway', counters });
   const graphql = createGraphQLHandler({
     server,
     context: async () => ({}),
     maxBodyBytes: settings.maxBodyBytes,
+    observe: ({ operationName, status, seconds }) => {
+      counters.increment('graphql_requests', { operation: operationName, status });
+      metrics.observe('graphql_request_duration_seconds', { operation: operationName }, seconds);
+    },
   });
   const explorerPage = explorerPageRoute(settings.explorer ?? { examples: [] });
   const { server: http, origin } = await listen({
@@ -48,10 +59,9 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
           ? explorerPage(req, res)
           : graphql(req, res),
       [`GET ${explorerAssetsPrefix}*`]: explorerAssetsRoute(),
-      'GET /healthz': (_req, res) => {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ status: 'ok' }));
-      },
+      'GET /healthz': healthRoute(),
+      'GET /readyz': readinessRoute(() => subscriptions.subgraphs()),
+      'GET /metrics': metrics.route(),
     },
   });
   const subscriptions = startSubscriptionServer({
@@ -59,10 +69,20 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
     apollo: server,
     supergraphSdl,
     subgraphUrls: settings.subgraphUrls,
+    counters,
   });
+  metrics.gauge('graphql_subscriptions_open', 'Client subscriptions open on this gateway.', () =>
+    subscriptions.subscriptions.subscribers(),
+  );
+  metrics.gauge(
+    'upstream_subscriptions_open',
+    'Subscriptions this gateway holds open at subgraphs.',
+    () => subscriptions.subscriptions.openUpstreams(),
+  );
   return {
     url: `${origin}/graphql`,
     subscriptions,
+    counters,
     async close() {
       await subscriptions.close();
       await closeServer(http);

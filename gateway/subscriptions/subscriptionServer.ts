@@ -5,7 +5,7 @@ import { type ExecutionResult, GraphQLError, print } from 'graphql';
 // Aliased: Biome's React rules would take a `use` prefix for a React hook.
 import { useServer as serveGraphQLWs } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { type Counters, createCounters } from '../../subgraphs/kit/counters.ts';
+import type { Counters } from '../../subgraphs/kit/counters.ts';
 import {
   createFederatedSubscriptions,
   type FederatedSubscriptions,
@@ -21,6 +21,8 @@ import { createSubscriptionPlanner } from './subscriptionPlanner.ts';
 export interface SubscriptionServer {
   subscriptions: FederatedSubscriptions;
   counters: Counters;
+  /** Each subgraph's name and URL (routing URL, or its override). */
+  subgraphs(): { name: string; url: string }[];
   close(): Promise<void>;
 }
 
@@ -29,6 +31,7 @@ export function startSubscriptionServer(options: {
   apollo: ApolloServer<BaseContext>;
   supergraphSdl: string;
   subgraphUrls: Record<string, string | undefined>;
+  counters: Counters;
 }): SubscriptionServer {
   const planner = createSubscriptionPlanner(options.supergraphSdl);
   const urlOf = (name: string) => {
@@ -39,7 +42,7 @@ export function startSubscriptionServer(options: {
   const dataSources: ServiceMap = Object.fromEntries(
     planner.subgraphs.map(({ name }) => [name, new RemoteGraphQLDataSource({ url: urlOf(name) })]),
   );
-  const counters = createCounters();
+  const { counters } = options;
   const sockets = createSubgraphSockets();
   const subscriptions = createFederatedSubscriptions({
     planner: () => planner,
@@ -78,6 +81,7 @@ export function startSubscriptionServer(options: {
   return {
     subscriptions,
     counters,
+    subgraphs: () => planner.subgraphs.map(({ name }) => ({ name, url: urlOf(name) })),
     async close() {
       subscriptions.close();
       await server.dispose();

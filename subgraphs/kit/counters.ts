@@ -10,6 +10,8 @@ export interface Counters {
   get(name: string, match?: Labels): number;
   /** Every series as `name{label="value",...}` -> count. */
   snapshot(): Record<string, number>;
+  /** Every series with its labels, for the metrics exporter. */
+  series(): readonly { name: string; labels: Labels; value: number }[];
   reset(): void;
 }
 
@@ -46,6 +48,9 @@ export function createCounters(): Counters {
     },
     snapshot() {
       return Object.fromEntries([...series].map(([key, s]) => [key, s.value]));
+    },
+    series() {
+      return [...series.values()];
     },
     reset() {
       series.clear();

@@ -10,6 +10,8 @@ export interface GraphQLHandlerOptions<C extends BaseContext> {
   server: ApolloServer<C>;
   context: (req: IncomingMessage) => Promise<C>;
   maxBodyBytes: number;
+  /** Told about every request once answered: for request counters and latency histograms. */
+  observe?: (request: { operationName: string; status: number; seconds: number }) => void;
 }
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
@@ -17,8 +19,19 @@ export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Prom
 export function createGraphQLHandler<C extends BaseContext>(
   options: GraphQLHandlerOptions<C>,
 ): RequestHandler {
-  const { server, context, maxBodyBytes } = options;
+  const { server, context, maxBodyBytes, observe } = options;
   return async (req, res) => {
+    const started = performance.now();
+    let operationName = 'unknown';
+    if (observe) {
+      res.once('finish', () =>
+        observe({
+          operationName,
+          status: res.statusCode,
+          seconds: (performance.now() - started) / 1000,
+        }),
+      );
+    }
     const raw = await readBody(req, maxBodyBytes);
     if (raw === 'too-large') {
       return sendGraphQLError(res, 413, 'BODY_TOO_LARGE', `body exceeds ${maxBodyBytes} bytes`);
@@ -35,6 +48,7 @@ export function createGraphQLHandler<C extends BaseContext>(
         return sendGraphQLError(res, 400, 'BAD_REQUEST', 'body is not valid JSON');
       }
     }
+    operationName = operationLabel(body);
     const url = new URL(req.url ?? '/', 'http://localhost');
     const response = await server.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
@@ -49,6 +63,26 @@ export function createGraphQLHandler<C extends BaseContext>(
     for await (const chunk of response.body.asyncIterator) res.write(chunk);
     res.end();
   };
+}
+
+/**
+ * The operation name as a metrics label: the request's `operationName`, else the first named
+ * operation in the document, else `anonymous`. Anything that is not a plain GraphQL name
+ * becomes `invalid`, so clients cannot flood the metrics with arbitrary labels.
+ */
+function operationLabel(body: unknown): string {
+  const request = (typeof body === 'object' && body !== null ? body : {}) as {
+    operationName?: unknown;
+    query?: unknown;
+  };
+  const named =
+    typeof request.operationName === 'string' && request.operationName !== ''
+      ? request.operationName
+      : typeof request.query === 'string'
+        ? /\b(?:query|mutation|subscription)\s+([_A-Za-z]\w*)/.exec(request.query)?.[1]
+        : undefined;
+  if (named === undefined) return 'anonymous';
+  return /^[_A-Za-z]\w{0,63}$/.test(named) ? named : 'invalid';
 }
 
 export function sendGraphQLError(

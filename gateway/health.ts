@@ -1,0 +1,56 @@
+import type { Route } from '../subgraphs/kit/httpServer.ts';
+
+/**
+ * `/healthz`: the process answers. `/readyz`: the supergraph is loaded and every subgraph
+ * answers its own readiness within a second; 503 with the failing subgraphs otherwise, so a
+ * load balancer stops sending traffic to a gateway that cannot answer fully.
+ */
+export interface SubgraphHealth {
+  name: string;
+  status: 'up' | 'down';
+  detail?: string;
+}
+
+export async function checkSubgraphs(
+  subgraphs: readonly { name: string; url: string }[],
+  timeoutMs = 1_000,
+): Promise<SubgraphHealth[]> {
+  return Promise.all(
+    subgraphs.map(async ({ name, url }) => {
+      try {
+        const response = await fetch(new URL('/healthz', url), {
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+        await response.body?.cancel();
+        return response.ok
+          ? { name, status: 'up' as const }
+          : { name, status: 'down' as const, detail: `healthz answered ${response.status}` };
+      } catch (error) {
+        const cause = (error as { cause?: { code?: string } }).cause?.code;
+        return { name, status: 'down' as const, detail: cause ?? (error as Error).name };
+      }
+    }),
+  );
+}
+
+export function healthRoute(): Route {
+  return (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ status: 'ok' }));
+  };
+}
+
+export function readinessRoute(subgraphs: () => readonly { name: string; url: string }[]): Route {
+  return async (_req, res) => {
+    const checks = await checkSubgraphs(subgraphs());
+    const ready = checks.every((check) => check.status === 'up');
+    res.writeHead(ready ? 200 : 503, { 'content-type': 'application/json' });
+    res.end(
+      JSON.stringify({
+        status: ready ? 'ready' : 'not ready',
+        supergraph: 'loaded',
+        subgraphs: checks,
+      }),
+    );
+  };
+}
