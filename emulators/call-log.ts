@@ -15,6 +15,8 @@ export interface CallLog {
   /** All calls, or the calls to one endpoint. */
   count(endpoint?: string): number;
   byEndpoint(): Record<string, number>;
+  /** When each call was logged (as it was answered; ms since the epoch): rates are read off these. */
+  arrivals(endpoint?: string): number[];
   reset(): void;
 }
 
@@ -22,11 +24,13 @@ export interface RecordingCallLog extends CallLog {
   record(call: CallRecord): void;
 }
 
-export function createCallLog(): RecordingCallLog {
+export function createCallLog(now: () => number = Date.now): RecordingCallLog {
   let calls: CallRecord[] = [];
+  let times: number[] = [];
   return {
     record: (call) => {
       calls.push(call);
+      times.push(now());
     },
     list: () => [...calls],
     count: (endpoint) =>
@@ -38,8 +42,11 @@ export function createCallLog(): RecordingCallLog {
       for (const call of calls) counts[call.endpoint] = (counts[call.endpoint] ?? 0) + 1;
       return counts;
     },
+    arrivals: (endpoint) =>
+      times.filter((_, index) => endpoint === undefined || calls[index]?.endpoint === endpoint),
     reset: () => {
       calls = [];
+      times = [];
     },
   };
 }

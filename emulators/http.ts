@@ -1,12 +1,15 @@
 /**
  * The plumbing every emulator shares: a route table (`/v2/orders/{order_id}`), Bearer auth,
- * JSON bodies, Square's error envelope, an optional fixed latency, and the call log. Admin
- * routes (`GET /__admin/calls`, `POST /__admin/calls/reset`) need no token and are not logged.
+ * JSON bodies, Square's error envelope, an optional fixed latency, fault switches (faults.ts)
+ * and the call log. Admin routes (`GET /__admin/calls`, `POST /__admin/calls/reset`,
+ * `GET|POST|DELETE /__admin/faults`) need no token and are not logged.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type CallLog, createCallLog } from './call-log.ts';
+import { createFaultSwitches, type FaultRule, type FaultSwitches } from './faults.ts';
+import { serveFaultsAdmin } from './faultsAdmin.ts';
 import { compileRoutes, matchRoute, type Route } from './router.ts';
 import { SquareApiError, squareError } from './square-errors.ts';
 import type { World } from './world.ts';
@@ -19,6 +22,8 @@ export interface EmulatorOptions {
   host?: string;
   /** A fixed delay before every logged request is answered. */
   latencyMs?: number;
+  /** Fault switches on from the start (see faults.ts). */
+  faults?: readonly FaultRule[];
 }
 
 /** What each API emulator takes: the server options and the world it serves. */
@@ -29,6 +34,7 @@ export interface ApiEmulatorOptions extends EmulatorOptions {
 export interface EmulatorHandle {
   url: string;
   calls: CallLog;
+  faults: FaultSwitches;
   close(): Promise<void>;
 }
 
@@ -42,15 +48,22 @@ type ParsedBody =
 export async function startEmulator(
   routes: Route[],
   options: EmulatorOptions,
+  /** More admin routes (no token, not logged), e.g. the webhook fault switches. */
+  adminRoutes: Route[] = [],
 ): Promise<EmulatorHandle> {
   const calls = createCallLog();
+  const faults = createFaultSwitches(options.faults);
   const table = compileRoutes(routes);
 
   const serve = async (request: IncomingMessage, response: ServerResponse) => {
     const method = request.method ?? 'GET';
     const url = new URL(request.url ?? '/', 'http://emulator');
     const text = await readText(request);
-    if (url.pathname.startsWith('/__admin/')) return serveAdmin(method, url.pathname, response);
+    if (url.pathname === '/__admin/faults') {
+      const admin = serveFaultsAdmin(faults, method, text);
+      return sendJson(response, admin.status, admin.body);
+    }
+    if (url.pathname.startsWith('/__admin/')) return serveAdmin(method, url, text, response);
 
     const match = matchRoute(table, method, url.pathname);
     const endpoint = `${method} ${match.kind === 'found' ? match.route.path : url.pathname}`;
@@ -62,6 +75,19 @@ export async function startEmulator(
         : parsed.kind === 'invalid'
           ? parsed.text
           : Object.fromEntries(url.searchParams);
+
+    const fault = faults.plan(endpoint);
+    if (fault.delayMs > 0) await sleep(fault.delayMs);
+    if (fault.action === 'hang' || fault.action === 'drop') {
+      calls.record({ endpoint, status: 0, body: loggedBody });
+      // A hang keeps the socket open with no answer; the client's timeout or close() ends it.
+      if (fault.action === 'drop') request.socket.destroy();
+      return;
+    }
+    if (fault.action === 'answer') {
+      calls.record({ endpoint, status: fault.error.status, body: loggedBody });
+      return sendJson(response, fault.error.status, fault.error.body, fault.headers);
+    }
 
     let status = 200;
     let body: object;
@@ -82,11 +108,31 @@ export async function startEmulator(
       status = apiError.status;
       body = apiError.body;
     }
+    if (fault.action === 'serveThenDrop') {
+      // Served (a write is applied), but no answer reaches the client: logged as status 0.
+      calls.record({ endpoint, status: 0, body: loggedBody });
+      return void request.socket.destroy();
+    }
     calls.record({ endpoint, status, body: loggedBody });
     sendJson(response, status, body);
   };
 
-  const serveAdmin = (method: string, path: string, response: ServerResponse) => {
+  const adminTable = compileRoutes(adminRoutes);
+  const serveAdmin = (method: string, url: URL, text: string, response: ServerResponse) => {
+    const path = url.pathname;
+    const admin = matchRoute(adminTable, method, path);
+    if (admin.kind === 'found') {
+      try {
+        const parsed = method === 'POST' ? parseBody(text) : { kind: 'none' as const };
+        if (parsed.kind === 'invalid') throw parsed.error;
+        const body = parsed.kind === 'object' ? parsed.value : {};
+        const params = { params: admin.params, query: url.searchParams, body };
+        return sendJson(response, 200, admin.route.handle(params));
+      } catch (error) {
+        const apiError = error instanceof SquareApiError ? error : internalError(error);
+        return sendJson(response, apiError.status, apiError.body);
+      }
+    }
     if (method === 'GET' && path === '/__admin/calls') {
       return sendJson(response, 200, calls.byEndpoint());
     }
@@ -118,6 +164,7 @@ export async function startEmulator(
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     calls,
+    faults,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
@@ -184,12 +231,18 @@ function internalError(error: unknown): SquareApiError {
   );
 }
 
-function sendJson(response: ServerResponse, status: number, body: unknown): void {
+function sendJson(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const payload = JSON.stringify(body);
   response.writeHead(status, {
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(payload),
     'square-version': SQUARE_VERSION,
+    ...headers,
   });
   response.end(payload);
 }

@@ -4,6 +4,7 @@
  * and closes them on SIGINT/SIGTERM.
  */
 import { z } from 'zod';
+import { parseFaultsByEmulator } from './faultsAdmin.ts';
 import type { EmulatorHandle } from './http.ts';
 import { DEFAULT_TOKEN } from './index.ts';
 import { startInventoryEmulator } from './inventory.ts';
@@ -30,6 +31,20 @@ const environment = z.object({
   EMULATOR_TOKEN: z.string().min(1).default(DEFAULT_TOKEN),
   EMULATOR_SEED: z.coerce.number().int().min(0).max(4_294_967_295).default(1),
   EMULATOR_LATENCY_MS: z.coerce.number().int().min(0).default(0),
+  // Divides Square's webhook retry schedule (1, 2, 4 ... minutes, then hourly for 72 h).
+  EMULATOR_WEBHOOK_TIME_SCALE: z.coerce.number().positive().default(1),
+  // Fault switches from the start, e.g. {"inventory":[{"kind":"error","rate":0.3}]} (faults.ts).
+  EMULATOR_FAULTS: z
+    .string()
+    .default('{}')
+    .transform((json, context) => {
+      try {
+        return parseFaultsByEmulator(json);
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
 });
 
 // Empty variables count as unset, so `EMULATOR_SEED= npm run start:emulators` uses the default.
@@ -50,11 +65,23 @@ const common = {
   host: env.EMULATOR_HOST,
   token: env.EMULATOR_TOKEN,
   latencyMs: env.EMULATOR_LATENCY_MS,
+  webhooks: { timeScale: env.EMULATOR_WEBHOOK_TIME_SCALE },
 };
 const starters = {
-  pos: () => startPosEmulator({ ...common, port: env.POS_EMULATOR_PORT }),
-  inventory: () => startInventoryEmulator({ ...common, port: env.INVENTORY_EMULATOR_PORT }),
-  scheduling: () => startSchedulingEmulator({ ...common, port: env.SCHEDULING_EMULATOR_PORT }),
+  pos: () =>
+    startPosEmulator({ ...common, port: env.POS_EMULATOR_PORT, faults: env.EMULATOR_FAULTS.pos }),
+  inventory: () =>
+    startInventoryEmulator({
+      ...common,
+      port: env.INVENTORY_EMULATOR_PORT,
+      faults: env.EMULATOR_FAULTS.inventory,
+    }),
+  scheduling: () =>
+    startSchedulingEmulator({
+      ...common,
+      port: env.SCHEDULING_EMULATOR_PORT,
+      faults: env.EMULATOR_FAULTS.scheduling,
+    }),
 };
 const handles: EmulatorHandle[] = [];
 for (const name of new Set(env.EMULATORS)) {

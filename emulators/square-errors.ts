@@ -4,7 +4,11 @@
  */
 import type { WorldRejection } from './world/outcomes.ts';
 
-export type ErrorCategory = 'API_ERROR' | 'AUTHENTICATION_ERROR' | 'INVALID_REQUEST_ERROR';
+export type ErrorCategory =
+  | 'API_ERROR'
+  | 'AUTHENTICATION_ERROR'
+  | 'INVALID_REQUEST_ERROR'
+  | 'RATE_LIMIT_ERROR';
 
 export interface SquareError {
   category: ErrorCategory;
@@ -19,6 +23,9 @@ const errorCodes = {
   METHOD_NOT_ALLOWED: [405, 'INVALID_REQUEST_ERROR'],
   CONFLICT: [409, 'INVALID_REQUEST_ERROR'],
   INTERNAL_SERVER_ERROR: [500, 'API_ERROR'],
+  // Answered only when a fault switch asks for them (faults.ts).
+  SERVICE_UNAVAILABLE: [503, 'API_ERROR'],
+  RATE_LIMITED: [429, 'RATE_LIMIT_ERROR'],
   BAD_REQUEST: [400, 'INVALID_REQUEST_ERROR'],
   EXPECTED_JSON_BODY: [400, 'INVALID_REQUEST_ERROR'],
   EXPECTED_OBJECT: [400, 'INVALID_REQUEST_ERROR'],

@@ -17,6 +17,7 @@ await runMain(async () => {
     INVENTORY_EMULATOR_PORT: envVar.port(4102),
     SCHEDULING_EMULATOR_PORT: envVar.port(4103),
     REDIS_URL: envVar.optionalUrl(),
+    RECONCILE_INTERVAL_MS: envVar.millisecondsOrOff(30_000),
   });
   const system = await startLocalSystem({
     host: env.HOST,
@@ -29,7 +30,7 @@ await runMain(async () => {
       inventoryApi: env.INVENTORY_EMULATOR_PORT,
       schedulingApi: env.SCHEDULING_EMULATOR_PORT,
     },
-    subgraphs: { redisUrl: env.REDIS_URL },
+    subgraphs: { redisUrl: env.REDIS_URL, reconcileIntervalMs: env.RECONCILE_INTERVAL_MS },
   });
   const { emulators, pos, inventory, scheduling, gateway } = system;
   console.log(

@@ -1,13 +1,16 @@
-import { type Emulators, startEmulators } from '../emulators/index.ts';
+import { type Emulators, startEmulators, type WebhookOptions } from '../emulators/index.ts';
 import type { World } from '../emulators/world.ts';
 import { type InventorySubgraph, startInventorySubgraph } from '../subgraphs/inventory/start.ts';
-
+import { inventoryWebhookEventTypes } from '../subgraphs/inventory/webhooks.ts';
 import type { SubgraphSettings } from '../subgraphs/kit/subgraphRuntime.ts';
 import { type PosSubgraph, startPosSubgraph } from '../subgraphs/pos/start.ts';
+import { posWebhookEventTypes } from '../subgraphs/pos/webhooks.ts';
 import { type SchedulingSubgraph, startSchedulingSubgraph } from '../subgraphs/scheduling/start.ts';
+import { schedulingWebhookEventTypes } from '../subgraphs/scheduling/webhooks.ts';
 import { exampleOperations } from './explorer/exampleOperations.ts';
 import { defaultSupergraphPath } from './settings.ts';
 import { type RunningGateway, startGateway } from './startGateway.ts';
+import { registerVendorWebhooks } from './vendorWebhooks.ts';
 
 /**
  * The whole system in one process: emulated vendor APIs, the three subgraphs and the gateway.
@@ -28,9 +31,21 @@ export interface LocalSystemOptions {
   };
   world?: World;
   token?: string;
-  /** Overrides for every subgraph's settings (cache, batching, Redis). */
-  subgraphs?: Partial<Pick<SubgraphSettings, 'caching' | 'batching' | 'redisUrl' | 'cachePrefix'>>;
+  /**
+   * Overrides for every subgraph's settings (cache, batching, Redis, reconciliation: off
+   * unless `reconcileIntervalMs` is given).
+   */
+  subgraphs?: Partial<
+    Pick<
+      SubgraphSettings,
+      'caching' | 'batching' | 'redisUrl' | 'cachePrefix' | 'reconcileIntervalMs' | 'resilience'
+    >
+  >;
   upstreamLatencyMs?: number;
+  /** Each try of a vendor call gives up after this long (default 5 s). */
+  upstreamTimeoutMs?: number;
+  /** How the emulators deliver webhooks (time scale, answer deadline, faults). */
+  webhooks?: WebhookOptions;
 }
 
 export interface LocalSystem {
@@ -51,6 +66,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     token,
     ...(options.world ? { world: options.world } : {}),
     ...(options.upstreamLatencyMs ? { latencyMs: options.upstreamLatencyMs } : {}),
+    ...(options.webhooks ? { webhooks: options.webhooks } : {}),
     ports: {
       pos: ports.posApi ?? 0,
       inventory: ports.inventoryApi ?? 0,
@@ -60,9 +76,11 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
   const settings = (port: number | undefined, baseUrl: string): SubgraphSettings => ({
     host,
     port: port ?? 0,
-    upstream: { baseUrl, token, timeoutMs: 5_000 },
+    upstream: { baseUrl, token, timeoutMs: options.upstreamTimeoutMs ?? 5_000 },
     caching: true,
     batching: true,
+    // Off unless asked for: tests and benchmarks count upstream calls, and polls would add some.
+    reconcileIntervalMs: 0,
     ...options.subgraphs,
   });
   const [pos, inventory, scheduling] = await Promise.all([
@@ -70,6 +88,34 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     startInventorySubgraph(settings(ports.inventory, emulators.inventory.url)),
     startSchedulingSubgraph(settings(ports.scheduling, emulators.scheduling.url)),
   ]);
+  // Each subgraph subscribes to its vendor's webhooks now that its URL is known.
+  await Promise.all([
+    registerVendorWebhooks({
+      apiUrl: emulators.pos.url,
+      token,
+      name: 'pos',
+      eventTypes: posWebhookEventTypes,
+      endpoint: pos.webhooks,
+    }),
+    registerVendorWebhooks({
+      apiUrl: emulators.inventory.url,
+      token,
+      name: 'inventory',
+      eventTypes: inventoryWebhookEventTypes,
+      endpoint: inventory.webhooks,
+    }),
+    registerVendorWebhooks({
+      apiUrl: emulators.scheduling.url,
+      token,
+      name: 'scheduling',
+      eventTypes: schedulingWebhookEventTypes,
+      endpoint: scheduling.webhooks,
+    }),
+  ]);
+  // The call logs count what requests to the system cause, not its own start-up.
+  for (const emulator of [emulators.pos, emulators.inventory, emulators.scheduling]) {
+    emulator.calls.reset();
+  }
   const gateway = await startGateway({
     host,
     port: ports.gateway ?? 0,

@@ -78,3 +78,19 @@ export function expectedOverview(world: World, locationId: string, orders: numbe
     lowStockItems: lowStock(world, locationId, 5),
   };
 }
+
+/** An active team member assigned to the location who is not clocked in anywhere. */
+export function offShiftMember(world: World, locationId: string): string {
+  const clockedIn = new Set(
+    [...world.timecards.values()].filter((t) => t.status === 'OPEN').map((t) => t.team_member_id),
+  );
+  const member = [...world.teamMembers.values()].find(
+    (m) =>
+      m.status === 'ACTIVE' &&
+      !clockedIn.has(m.id) &&
+      (m.assigned_locations.assignment_type === 'ALL_CURRENT_AND_FUTURE_LOCATIONS' ||
+        m.assigned_locations.location_ids?.includes(locationId)),
+  );
+  if (!member) throw new Error(`everyone at ${locationId} is clocked in`);
+  return member.id;
+}

@@ -84,3 +84,25 @@ export function subscribe(
     },
   };
 }
+
+/**
+ * Waits until the gateway has `subscribers` clients on `upstreams` open upstream
+ * subscriptions, then a moment more: the subgraph has the subscription shortly after the
+ * gateway asked for it, and events published before that are not delivered.
+ */
+export async function untilSubscribed(
+  gateway: { subscriptions: { subscriptions: { openUpstreams(): number; subscribers(): number } } },
+  upstreams: number,
+  subscribers = 1,
+): Promise<void> {
+  const { subscriptions } = gateway.subscriptions;
+  for (
+    let i = 0;
+    i < 500 &&
+    (subscriptions.openUpstreams() < upstreams || subscriptions.subscribers() < subscribers);
+    i++
+  ) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 100));
+}

@@ -18,7 +18,7 @@ export const inventoryLimits = {
   countsPerPage: 1000,
 } as const;
 
-interface WireInventoryCount {
+export interface WireInventoryCount {
   catalog_object_id: string;
   location_id: string;
   state: string;
@@ -35,6 +35,8 @@ export function createInventoryClient(http: VendorHttp) {
     async retrieveInStockCounts(filter: {
       menuItemIds?: readonly string[];
       locationIds?: readonly string[];
+      /** Only counts that changed after this time (RFC 3339). */
+      updatedAfter?: string;
     }): Promise<StockCount[]> {
       const counts: StockCount[] = [];
       let cursor: string | undefined;
@@ -46,6 +48,7 @@ export function createInventoryClient(http: VendorHttp) {
           body: {
             ...(filter.menuItemIds ? { catalog_object_ids: filter.menuItemIds } : {}),
             ...(filter.locationIds ? { location_ids: filter.locationIds } : {}),
+            ...(filter.updatedAfter ? { updated_after: filter.updatedAfter } : {}),
             states: ['IN_STOCK'],
             limit: inventoryLimits.countsPerPage,
             ...(cursor ? { cursor } : {}),
@@ -58,12 +61,24 @@ export function createInventoryClient(http: VendorHttp) {
       } while (cursor);
       return counts;
     },
+
+    /** The in-stock count that changed last (Square returns counts newest first). */
+    async newestInStockCount(): Promise<StockCount | undefined> {
+      const body = await http.request<{ counts?: WireInventoryCount[] }>({
+        method: 'POST',
+        route: '/v2/inventory/counts/batch-retrieve',
+        path: '/v2/inventory/counts/batch-retrieve',
+        body: { states: ['IN_STOCK'], limit: 1 },
+      });
+      const [newest] = body?.counts ?? [];
+      return newest ? toStockCount(newest) : undefined;
+    },
   };
 }
 
 export type InventoryClient = ReturnType<typeof createInventoryClient>;
 
-function toStockCount(wire: WireInventoryCount): StockCount {
+export function toStockCount(wire: WireInventoryCount): StockCount {
   return {
     menuItemId: wire.catalog_object_id,
     locationId: wire.location_id,

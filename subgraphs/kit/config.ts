@@ -29,6 +29,9 @@ export const envVar = {
   url: (fallback: string) => z.url().default(fallback),
   optionalUrl: () => z.url().optional(),
   milliseconds: (fallback: number) => z.coerce.number().int().positive().default(fallback),
+  /** Milliseconds where 0 means "never" (an interval switched off). */
+  millisecondsOrOff: (fallback: number) => z.coerce.number().int().min(0).default(fallback),
+  optionalString: () => z.string().min(1).optional(),
   positiveInt: (fallback: number) => z.coerce.number().int().positive().default(fallback),
   string: (fallback: string) => z.string().min(1).default(fallback),
   flag: (fallback: boolean) =>

@@ -37,7 +37,8 @@ export interface EntityCacheOptions {
 }
 
 export function createEntityCache(options: EntityCacheOptions): EntityCache {
-  const { namespace, counters, now = Date.now } = options;
+  // The clock is read at each call (not captured), so a test that moves it moves the cache too.
+  const { namespace, counters, now = () => Date.now() } = options;
   const l1 = new LRUCache<string, { entry: Cached<unknown>; bytes: number }>({
     maxSize: options.l1MaxBytes ?? 64 * 1024 * 1024,
     sizeCalculation: (item) => item.bytes,

@@ -1,7 +1,8 @@
 import DataLoader from 'dataloader';
 import type { EntityKind } from './cachePolicy.ts';
 import type { EntityCache } from './entityCache.ts';
-import { notFound } from './errors.ts';
+import { isUpstreamOutage, notFound } from './errors.ts';
+import { noteStaleData } from './requestScope.ts';
 
 /**
  * One kind of vendor entity, shared by every request of a subgraph: it answers a list of ids
@@ -10,6 +11,11 @@ import { notFound } from './errors.ts';
  * endpoint's batch limit. Results come back in id order, one value or one Error per id; ids
  * the vendor left out get a NOT_FOUND error, and a chunk that fails as a whole fails each of
  * its ids and caches none of them.
+ *
+ * When the vendor cannot be asked (down, timing out, rate limiting: isUpstreamOutage), an id
+ * that still has a stale cache entry (kept `keepStaleForMs` past freshness) is answered from it
+ * and the request is told how old it was (`noteStaleData`, reported in `extensions.staleData`);
+ * only ids with nothing cached get the error.
  *
  * Per request, `createLoader` wraps the store in a DataLoader, which batches the ids that
  * resolvers ask for in one tick and dedupes repeats.
@@ -24,6 +30,8 @@ export interface EntityStoreOptions<V> {
   fetchMany(ids: readonly string[]): Promise<ReadonlyMap<string, V>>;
   /** Absent: no cross-request cache (each request goes to the vendor). */
   cache?: EntityCache | undefined;
+  /** The cache's clock, for the age of stale entries (default `Date.now`). */
+  now?: () => number;
 }
 
 export interface EntityStore<V> {
@@ -36,7 +44,7 @@ export interface EntityStore<V> {
 }
 
 export function createEntityStore<V>(options: EntityStoreOptions<V>): EntityStore<V> {
-  const { kind, typeName, maxBatchSize, fetchMany, cache } = options;
+  const { kind, typeName, maxBatchSize, fetchMany, cache, now = () => Date.now() } = options;
   if (!Number.isInteger(maxBatchSize) || maxBatchSize < 1) {
     throw new Error(`maxBatchSize must be a positive integer: ${maxBatchSize}`);
   }
@@ -68,8 +76,8 @@ export function createEntityStore<V>(options: EntityStoreOptions<V>): EntityStor
     for (let start = 0; start < pending.length; start += maxBatchSize) {
       fetchChunk(pending.slice(start, start + maxBatchSize));
     }
-    return Promise.all(
-      ids.map(async (id, index) => {
+    const results = await Promise.all(
+      ids.map(async (id, index): Promise<V | Error> => {
         const hit = cached[index];
         if (hit) return hit.value;
         try {
@@ -80,6 +88,28 @@ export function createEntityStore<V>(options: EntityStoreOptions<V>): EntityStor
         }
       }),
     );
+    return cache ? answerStale(cache, ids, results) : results;
+  }
+
+  async function answerStale(
+    cache: EntityCache,
+    ids: readonly string[],
+    results: (V | Error)[],
+  ): Promise<(V | Error)[]> {
+    const failed = results.flatMap((result, index) => (isUpstreamOutage(result) ? [index] : []));
+    if (failed.length === 0) return results;
+    const stale = await cache.getAny<V>(
+      kind,
+      failed.map((index) => ids[index] as string),
+    );
+    const at = now();
+    failed.forEach((index, position) => {
+      const entry = stale[position];
+      if (!entry) return;
+      results[index] = entry.value;
+      noteStaleData(kind, at - entry.fetchedAt);
+    });
+    return results;
   }
 
   return {

@@ -2,17 +2,25 @@ import { GraphQLError } from 'graphql';
 
 /** Every `extensions.code` this system puts on a GraphQL error, in one place. */
 export const ErrorCode = {
-  /** The vendor API answered 5xx, refused the connection or is switched off. */
+  /**
+   * The vendor API answered 5xx, refused or dropped the connection, or its circuit breaker is
+   * open after too many such failures (then no call was made).
+   */
   UPSTREAM_UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
-  /** The vendor API answered 429 RATE_LIMITED. */
+  /**
+   * The vendor API answered 429 RATE_LIMITED, or the client-side quota had no call left within
+   * the request budget (then no call was made).
+   */
   UPSTREAM_RATE_LIMITED: 'UPSTREAM_RATE_LIMITED',
-  /** The vendor API did not answer within the call's timeout. */
+  /** The vendor API did not answer within the call's timeout or the request's budget. */
   UPSTREAM_TIMEOUT: 'UPSTREAM_TIMEOUT',
   /** The vendor API rejected the call (4xx other than 404/429) or sent something unreadable. */
   UPSTREAM_BAD_RESPONSE: 'UPSTREAM_BAD_RESPONSE',
   /** The id names nothing the caller may see. */
   NOT_FOUND: 'NOT_FOUND',
   BAD_USER_INPUT: 'BAD_USER_INPUT',
+  /** The gateway got no answer from a subgraph (down, restarting, connection cut). */
+  SUBGRAPH_UNAVAILABLE: 'SUBGRAPH_UNAVAILABLE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -24,6 +32,8 @@ export interface UpstreamFailure {
   status: number;
   /** The vendor's own error code (e.g. `RATE_LIMITED`), when it sent one. */
   vendorCode?: string;
+  /** From the vendor's `Retry-After` header, or the client-side quota's next free call. */
+  retryAfterMs?: number;
 }
 
 /** A failed vendor call, already classified; resolvers let it surface as a GraphQL error. */
@@ -42,6 +52,17 @@ export class UpstreamError extends GraphQLError {
     });
     this.failure = failure;
   }
+}
+
+/** A failure that says nothing about the data, only that the vendor cannot be asked right now. */
+export function isUpstreamOutage(error: unknown): error is UpstreamError {
+  if (!(error instanceof UpstreamError)) return false;
+  const code = error.extensions.code;
+  return (
+    code === ErrorCode.UPSTREAM_UNAVAILABLE ||
+    code === ErrorCode.UPSTREAM_TIMEOUT ||
+    code === ErrorCode.UPSTREAM_RATE_LIMITED
+  );
 }
 
 export function notFound(kind: string, id: string): GraphQLError {

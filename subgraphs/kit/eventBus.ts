@@ -4,7 +4,9 @@
  * process (the embedded default) and Redis (several instances; another issue adds it).
  *
  * An event's id is derived from the entity and its version (`order:<id>:<version>`), so the same
- * change reaching us twice (a webhook and the poller, or a redelivery) has one id.
+ * change reaching us twice (a webhook and the poller, or a redelivery) has one id. Counts have
+ * no version: a stock count's `calculatedAt` in ms stands in (`stock:<item>:<location>:<ms>`).
+ * Publishers: the change applier (changeApplier.ts), fed by webhooks and reconciliation.
  */
 export interface DomainEvent<P = unknown> {
   id: string;

@@ -4,12 +4,15 @@ import type { Counters } from './counters.ts';
 import type { EntityCache } from './entityCache.ts';
 import type { EventBus } from './eventBus.ts';
 import type { Route, ServiceHandle } from './httpServer.ts';
+import { defaultResilience } from './resilience.ts';
 import {
   createSubgraphRuntime,
   type SubgraphRuntime,
   type SubgraphSettings,
 } from './subgraphRuntime.ts';
 import { startSubgraphServer } from './subgraphServer.ts';
+import { WEBHOOK_PATH } from './vendorChanges.ts';
+import type { WebhookEndpoint } from './webhookReceiver.ts';
 
 /** A running subgraph: its URL, and what tests and the metrics endpoint read. */
 export interface RunningSubgraph<S> extends ServiceHandle {
@@ -17,6 +20,8 @@ export interface RunningSubgraph<S> extends ServiceHandle {
   cache: EntityCache | undefined;
   bus: EventBus;
   stores: S;
+  /** The vendor webhooks' signature key and notification URL, settable at any time. */
+  webhooks: WebhookEndpoint;
 }
 
 export interface SubgraphDefinition<S, C extends BaseContext> {
@@ -30,7 +35,10 @@ export interface SubgraphDefinition<S, C extends BaseContext> {
   /** HTTP routes beside `/graphql`, e.g. the vendor's webhook receiver. */
   routes?(stores: S, runtime: SubgraphRuntime): Record<string, Route>;
   /** Work that runs while the subgraph does (e.g. reconciliation polling); returns its stop. */
-  startBackground?(stores: S, runtime: SubgraphRuntime): () => Promise<void>;
+  startBackground?(
+    stores: S,
+    runtime: SubgraphRuntime,
+  ): (() => Promise<void>) | Promise<() => Promise<void>>;
 }
 
 /** Starts a subgraph the same way for every vendor: runtime, stores, GraphQL server. */
@@ -47,14 +55,20 @@ export async function startSubgraph<S, C extends BaseContext>(
     host: settings.host,
     port: settings.port,
     routes: definition.routes?.(stores, runtime) ?? {},
+    requestBudgetMs: (settings.resilience ?? defaultResilience).requestBudgetMs,
   });
-  const stopBackground = definition.startBackground?.(stores, runtime);
+  // Unless configured, the vendor is told this subgraph's own address (fine on one machine).
+  if (runtime.webhooks.notificationUrl() === undefined) {
+    runtime.webhooks.configure({ notificationUrl: new URL(WEBHOOK_PATH, server.url).href });
+  }
+  const stopBackground = await definition.startBackground?.(stores, runtime);
   return {
     url: server.url,
     counters: runtime.counters,
     cache: runtime.cache,
     bus: runtime.bus,
     stores,
+    webhooks: runtime.webhooks,
     async close() {
       await stopBackground?.();
       await server.close();

@@ -1,14 +1,23 @@
+import { type ChangeApplier, createChangeApplier } from './changeApplier.ts';
 import { envVar, readEnv } from './config.ts';
 import { type Counters, createCounters } from './counters.ts';
 import { createEntityCache, type EntityCache } from './entityCache.ts';
 import { createInProcessEventBus, type EventBus } from './eventBus.ts';
+import { createEventLedger, type EventLedger } from './eventLedger.ts';
+import type { ResilienceSettings } from './resilience.ts';
+import { createRateLimiter, resilienceEnvShape, resilienceFromEnv } from './resilienceSettings.ts';
+import { createSyncStore, type SyncStore } from './syncStore.ts';
 import { createVendorHttp, type VendorHttp } from './vendorHttp.ts';
+import { createWebhookEndpoint, type WebhookEndpoint } from './webhookReceiver.ts';
 
 /** Everything a subgraph process is configured with. */
 export interface SubgraphSettings {
   host: string;
   port: number;
+  /** `timeoutMs` is per try; `resilience.requestBudgetMs` bounds all tries of a request. */
   upstream: { baseUrl: string; token: string; timeoutMs: number };
+  /** Budget, retries, circuit breaker, rate limit (resilience.ts); default `defaultResilience`. */
+  resilience?: ResilienceSettings | undefined;
   redisUrl?: string | undefined;
   /** Prefix of every shared cache key, so deployments can share one Redis. */
   cachePrefix?: string | undefined;
@@ -16,6 +25,13 @@ export interface SubgraphSettings {
   caching: boolean;
   /** Batching into the vendor's batch endpoints on (default), or one call per entity. */
   batching: boolean;
+  /**
+   * The vendor's webhooks: the signature key and the exact notification URL registered with
+   * it (default: this subgraph's own `/webhooks/square`). Both can be set after start too.
+   */
+  webhook?: { signatureKey?: string | undefined; notificationUrl?: string | undefined };
+  /** How often to poll the vendor for changes webhooks missed; 0 turns it off (default 30 s). */
+  reconcileIntervalMs?: number | undefined;
 }
 
 /** The parts every subgraph builds the same way from its settings. */
@@ -24,6 +40,12 @@ export interface SubgraphRuntime {
   cache: EntityCache | undefined;
   http: VendorHttp;
   bus: EventBus;
+  /** What the webhook receiver and the reconciler remember (event ids, versions, checkpoints). */
+  sync: SyncStore;
+  ledger: EventLedger;
+  /** The path every vendor change takes to the bus. */
+  applier: ChangeApplier;
+  webhooks: WebhookEndpoint;
   close(): Promise<void>;
 }
 
@@ -37,24 +59,47 @@ export function createSubgraphRuntime(name: string, settings: SubgraphSettings):
         prefix: settings.cachePrefix,
       })
     : undefined;
-  const http = createVendorHttp({ upstream: name, counters, ...settings.upstream });
+  const rateLimiter = createRateLimiter({
+    resilience: settings.resilience,
+    redisUrl: settings.redisUrl,
+    cachePrefix: settings.cachePrefix,
+  });
+  const http = createVendorHttp({
+    upstream: name,
+    counters,
+    ...settings.upstream,
+    resilience: settings.resilience,
+    rateLimiter,
+  });
   const bus = createInProcessEventBus();
+  const sync = createSyncStore({
+    namespace: name,
+    prefix: settings.cachePrefix,
+    redisUrl: settings.redisUrl,
+  });
   return {
     counters,
     cache,
     http,
     bus,
+    sync,
+    ledger: createEventLedger(sync),
+    applier: createChangeApplier({ store: sync, bus, counters }),
+    webhooks: createWebhookEndpoint(settings.webhook),
     async close() {
       await bus.close();
       await cache?.close();
+      await rateLimiter.close();
+      await sync.close();
     },
   };
 }
 
 /**
  * Reads one subgraph's settings from the environment, e.g. for `POS`: POS_SUBGRAPH_PORT,
- * POS_API_URL, POS_API_TOKEN; shared by all: HOST, REDIS_URL, CACHE_PREFIX, UPSTREAM_TIMEOUT_MS,
- * SUBGRAPH_CACHE, SUBGRAPH_BATCHING.
+ * POS_API_URL, POS_API_TOKEN, POS_WEBHOOK_SIGNATURE_KEY, POS_WEBHOOK_URL; shared by all: HOST,
+ * REDIS_URL, CACHE_PREFIX, UPSTREAM_TIMEOUT_MS (per try), SUBGRAPH_CACHE, SUBGRAPH_BATCHING,
+ * RECONCILE_INTERVAL_MS; the resilience policies' variables are listed in resilienceSettings.ts.
  */
 export function readSubgraphSettings(
   prefix: 'POS' | 'INVENTORY' | 'SCHEDULING',
@@ -67,11 +112,15 @@ export function readSubgraphSettings(
       [`${prefix}_SUBGRAPH_PORT`]: envVar.port(defaults.port),
       [`${prefix}_API_URL`]: envVar.url(defaults.apiUrl),
       [`${prefix}_API_TOKEN`]: envVar.string('dev-square-token'),
-      UPSTREAM_TIMEOUT_MS: envVar.milliseconds(5_000),
+      UPSTREAM_TIMEOUT_MS: envVar.milliseconds(3_000),
+      ...resilienceEnvShape(prefix),
       REDIS_URL: envVar.optionalUrl(),
       CACHE_PREFIX: envVar.string('restaurant-graph'),
       SUBGRAPH_CACHE: envVar.flag(true),
       SUBGRAPH_BATCHING: envVar.flag(true),
+      [`${prefix}_WEBHOOK_SIGNATURE_KEY`]: envVar.optionalString(),
+      [`${prefix}_WEBHOOK_URL`]: envVar.optionalUrl(),
+      RECONCILE_INTERVAL_MS: envVar.millisecondsOrOff(30_000),
     },
     env,
   ) as Record<string, unknown>;
@@ -87,5 +136,11 @@ export function readSubgraphSettings(
     cachePrefix: values.CACHE_PREFIX as string,
     caching: values.SUBGRAPH_CACHE as boolean,
     batching: values.SUBGRAPH_BATCHING as boolean,
+    resilience: resilienceFromEnv(values, prefix),
+    webhook: {
+      signatureKey: values[`${prefix}_WEBHOOK_SIGNATURE_KEY`] as string | undefined,
+      notificationUrl: values[`${prefix}_WEBHOOK_URL`] as string | undefined,
+    },
+    reconcileIntervalMs: values.RECONCILE_INTERVAL_MS as number,
   };
 }

@@ -10,6 +10,7 @@ import { useServer as serveGraphQLWs } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { createGraphQLHandler } from './graphqlHttp.ts';
 import { closeServer, listen, type Route, type ServiceHandle } from './httpServer.ts';
+import { staleDataPlugin, withRequestScope } from './requestScope.ts';
 
 /** The subgraph's SDL, from `schema/<name>.graphql` (SDL never lives in TypeScript). */
 export async function readSubgraphSdl(name: string): Promise<string> {
@@ -24,6 +25,8 @@ export interface SubgraphServerOptions<C extends BaseContext> {
   port: number;
   /** More routes beside `/graphql` and `/healthz` (e.g. the webhook receiver). */
   routes?: Record<string, Route>;
+  /** The time every vendor call of one request must end within (requestScope.ts). */
+  requestBudgetMs: number;
 }
 
 /**
@@ -42,7 +45,7 @@ export async function startSubgraphServer<C extends BaseContext>(
     schema,
     includeStacktraceInErrorResponses: false,
     // Inline traces (ftv1) feed Apollo's cloud reporting, which this gateway does not use.
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), staleDataPlugin<C>()],
   });
   await server.start();
   const graphql = createGraphQLHandler({
@@ -54,7 +57,8 @@ export async function startSubgraphServer<C extends BaseContext>(
     host: options.host,
     port: options.port,
     routes: {
-      '* /graphql': graphql,
+      '* /graphql': (req, res) =>
+        withRequestScope(options.requestBudgetMs, () => graphql(req, res)),
       'GET /healthz': (_req, res) => {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ status: 'ok', subgraph: options.name }));

@@ -1,18 +1,31 @@
+import { createHash } from 'node:crypto';
 import type { Counters } from './counters.ts';
 import { ErrorCode as Codes, type ErrorCode, UpstreamError } from './errors.ts';
+import { createInProcessRateLimiter, type RateLimiter } from './rateLimiter.ts';
+import {
+  type CircuitPhase,
+  createUpstreamPolicy,
+  defaultResilience,
+  type ResilienceSettings,
+} from './resilience.ts';
 
 /**
  * The one HTTP path from a subgraph to its vendor API: Bearer auth, the Square-Version header,
- * a timeout per call, and the vendor's error envelope turned into a classified UpstreamError.
- * Every call is counted by upstream, endpoint (method + route template) and status.
+ * the resilience policies (resilience.ts: budget, circuit breaker, rate limit, timeout per try,
+ * retries), and the vendor's error envelope turned into a classified UpstreamError. Every try
+ * is counted by upstream, endpoint (method + route template) and status (0: no answer).
  */
 export interface VendorHttpOptions {
   /** Name used in errors and counters, e.g. `pos`. */
   upstream: string;
   baseUrl: string;
   token: string;
+  /** Per try. */
   timeoutMs: number;
   counters: Counters;
+  resilience?: ResilienceSettings | undefined;
+  /** Where the rate limit's bucket lives; default in process. */
+  rateLimiter?: RateLimiter | undefined;
 }
 
 export interface VendorCall {
@@ -22,12 +35,20 @@ export interface VendorCall {
   /** The concrete path with its query string. */
   path: string;
   body?: unknown;
+  /**
+   * Whether the call only reads. Default: GET, and Square's POST endpoints named `search`,
+   * `batch-retrieve`, `bulk-retrieve` or `list`. A write is retried only when its body carries
+   * Square's `idempotency_key` (the vendor then applies it once however often it arrives).
+   */
+  effect?: 'read' | 'write';
 }
 
 export interface VendorHttp {
   readonly upstream: string;
   /** Resolves with the parsed body; a 404 resolves with `undefined` so callers decide. */
   request<T>(call: VendorCall): Promise<T | undefined>;
+  /** The upstream's circuit breaker, for health reports and tests. */
+  circuit(): CircuitPhase;
 }
 
 /** Square's API version the emulators and adapters are written against. */
@@ -38,7 +59,16 @@ interface SquareErrorBody {
 }
 
 export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
-  const { upstream, baseUrl, token, timeoutMs, counters } = options;
+  const { upstream, baseUrl, token, counters } = options;
+  const policy = createUpstreamPolicy({
+    upstream,
+    timeoutMs: options.timeoutMs,
+    settings: options.resilience ?? defaultResilience,
+    counters,
+    rateLimiter: options.rateLimiter ?? createInProcessRateLimiter(),
+    // The quota belongs to the API token; a digest keeps the credential out of Redis keys.
+    rateLimitKey: `${upstream}:${createHash('sha256').update(token).digest('hex').slice(0, 16)}`,
+  });
   const headers = {
     authorization: `Bearer ${token}`,
     'square-version': SQUARE_VERSION,
@@ -48,74 +78,118 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
 
   return {
     upstream,
-    async request<T>(call: VendorCall): Promise<T | undefined> {
+    circuit: () => policy.circuit(),
+    request<T>(call: VendorCall): Promise<T | undefined> {
       const endpoint = `${call.method} ${call.route}`;
-      const count = (status: number) =>
-        counters.increment('upstream_calls', { upstream, endpoint, status });
-      const failure = (code: ErrorCode, status: number, message: string, vendorCode?: string) =>
-        new UpstreamError(code, `${upstream} ${endpoint}: ${message}`, {
-          upstream,
-          endpoint,
-          status,
-          ...(vendorCode ? { vendorCode } : {}),
-        });
-
-      let response: Response;
-      try {
-        response = await fetch(new URL(call.path, baseUrl), {
-          method: call.method,
-          headers,
-          body: call.body === undefined ? null : JSON.stringify(call.body),
-          signal: AbortSignal.timeout(timeoutMs),
-        });
-      } catch (error) {
-        count(0);
-        if (error instanceof DOMException && error.name === 'TimeoutError') {
-          throw failure(Codes.UPSTREAM_TIMEOUT, 0, `no answer within ${timeoutMs} ms`);
-        }
-        throw failure(Codes.UPSTREAM_UNAVAILABLE, 0, `unreachable (${describe(error)})`);
-      }
-
-      let text: string;
-      try {
-        text = await response.text();
-      } catch (error) {
-        count(response.status);
-        if (error instanceof DOMException && error.name === 'TimeoutError') {
-          throw failure(
-            Codes.UPSTREAM_TIMEOUT,
-            response.status,
-            `body not complete within ${timeoutMs} ms`,
-          );
-        }
-        throw failure(
-          Codes.UPSTREAM_UNAVAILABLE,
-          response.status,
-          `body cut off (${describe(error)})`,
-        );
-      }
-      count(response.status);
-
-      if (response.status === 404) return undefined;
-      let body: unknown;
-      try {
-        body = text === '' ? {} : JSON.parse(text);
-      } catch {
-        throw failure(Codes.UPSTREAM_BAD_RESPONSE, response.status, 'response is not JSON');
-      }
-      if (response.ok) return body as T;
-
-      const first = (body as SquareErrorBody).errors?.[0];
-      const detail = first ? `${first.code}: ${first.detail ?? ''}` : `HTTP ${response.status}`;
-      const code =
-        response.status === 429
-          ? Codes.UPSTREAM_RATE_LIMITED
-          : response.status >= 500
-            ? Codes.UPSTREAM_UNAVAILABLE
-            : Codes.UPSTREAM_BAD_RESPONSE;
-      throw failure(code, response.status, detail, first?.code);
+      const repeatable = isRead(call) || hasIdempotencyKey(call.body);
+      return policy.run({ endpoint, repeatable }, (signal) => exchange<T>(call, endpoint, signal));
     },
   };
+
+  /** One try: one HTTP request and its answer, classified. */
+  async function exchange<T>(
+    call: VendorCall,
+    endpoint: string,
+    signal: AbortSignal,
+  ): Promise<T | undefined> {
+    const count = (status: number) =>
+      counters.increment('upstream_calls', { upstream, endpoint, status });
+    const failure = (
+      code: ErrorCode,
+      status: number,
+      message: string,
+      extra: { vendorCode?: string | undefined; retryAfterMs?: number | undefined } = {},
+    ) =>
+      new UpstreamError(code, `${upstream} ${endpoint}: ${message}`, {
+        upstream,
+        endpoint,
+        status,
+        ...(extra.vendorCode ? { vendorCode: extra.vendorCode } : {}),
+        ...(extra.retryAfterMs === undefined ? {} : { retryAfterMs: extra.retryAfterMs }),
+      });
+
+    let response: Response;
+    try {
+      response = await fetch(new URL(call.path, baseUrl), {
+        method: call.method,
+        headers,
+        body: call.body === undefined ? null : JSON.stringify(call.body),
+        signal,
+      });
+    } catch (error) {
+      count(0);
+      if (signal.aborted) {
+        throw failure(Codes.UPSTREAM_TIMEOUT, 0, 'no answer within the timeout');
+      }
+      throw failure(Codes.UPSTREAM_UNAVAILABLE, 0, `unreachable (${describe(error)})`);
+    }
+
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      count(response.status);
+      if (signal.aborted) {
+        throw failure(Codes.UPSTREAM_TIMEOUT, response.status, 'body not complete in time');
+      }
+      throw failure(
+        Codes.UPSTREAM_UNAVAILABLE,
+        response.status,
+        `body cut off (${describe(error)})`,
+      );
+    }
+    count(response.status);
+
+    if (response.status === 404) return undefined;
+    let body: unknown;
+    try {
+      body = text === '' ? {} : JSON.parse(text);
+    } catch {
+      // A 5xx or 429 from a proxy in front of the vendor may well be HTML; its status says enough.
+      if (response.ok || (response.status !== 429 && response.status < 500)) {
+        throw failure(Codes.UPSTREAM_BAD_RESPONSE, response.status, 'response is not JSON');
+      }
+      body = {};
+    }
+    if (response.ok) return body as T;
+
+    const first = (body as SquareErrorBody).errors?.[0];
+    const detail = first ? `${first.code}: ${first.detail ?? ''}` : `HTTP ${response.status}`;
+    const code =
+      response.status === 429
+        ? Codes.UPSTREAM_RATE_LIMITED
+        : response.status >= 500
+          ? Codes.UPSTREAM_UNAVAILABLE
+          : Codes.UPSTREAM_BAD_RESPONSE;
+    throw failure(code, response.status, detail, {
+      vendorCode: first?.code,
+      retryAfterMs: retryAfter(response.headers.get('retry-after')),
+    });
+  }
+}
+
+const readRoutes = /\/(search|batch-retrieve|bulk-retrieve|list)$/;
+
+function isRead(call: VendorCall): boolean {
+  if (call.effect !== undefined) return call.effect === 'read';
+  return call.method === 'GET' || readRoutes.test(call.route);
+}
+
+function hasIdempotencyKey(body: unknown): boolean {
+  return (
+    typeof body === 'object' &&
+    body !== null &&
+    typeof (body as { idempotency_key?: unknown }).idempotency_key === 'string'
+  );
+}
+
+/** `Retry-After` as delay seconds (fractions accepted) or an HTTP date, in ms from now. */
+function retryAfter(value: string | null): number | undefined {
+  if (value === null || value.trim() === '') return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
 function describe(error: unknown): string {

@@ -167,6 +167,39 @@ export function createPosClient(http: VendorHttp) {
       return { orders: (body?.orders ?? []).map(toOrder), cursor: body?.cursor ?? null };
     },
 
+    /**
+     * One page of orders at up to 10 locations by last change: those updated at or after
+     * `since`, oldest change first; without `since`, the most recently updated first.
+     */
+    async searchOrdersByUpdate(query: {
+      locationIds: readonly string[];
+      since?: string | undefined;
+      limit: number;
+      cursor?: string | undefined;
+    }): Promise<{ orders: Order[]; cursor: string | null }> {
+      if (query.locationIds.length > posLimits.locationIdsPerSearch) {
+        throw new Error(`searchOrders takes at most 10 locations: ${query.locationIds.length}`);
+      }
+      const body = await http.request<{ orders?: WireOrder[]; cursor?: string }>({
+        method: 'POST',
+        route: '/v2/orders/search',
+        path: '/v2/orders/search',
+        body: {
+          location_ids: query.locationIds,
+          limit: query.limit,
+          ...(query.cursor ? { cursor: query.cursor } : {}),
+          query: {
+            // Square filters on a time field only together with a sort on the same field.
+            ...(query.since
+              ? { filter: { date_time_filter: { updated_at: { start_at: query.since } } } }
+              : {}),
+            sort: { sort_field: 'UPDATED_AT', sort_order: query.since ? 'ASC' : 'DESC' },
+          },
+        },
+      });
+      return { orders: (body?.orders ?? []).map(toOrder), cursor: body?.cursor ?? null };
+    },
+
     /** Up to 100 orders by id; ids Square does not know are left out, as it does. */
     async batchRetrieveOrders(ids: readonly string[]): Promise<Order[]> {
       const body = await http.request<{ orders?: WireOrder[] }>({

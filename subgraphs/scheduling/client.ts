@@ -66,7 +66,7 @@ interface WireTeamMember {
   is_owner?: boolean;
   assigned_locations?: { assignment_type?: string; location_ids?: string[] };
 }
-interface WireTimecard {
+export interface WireTimecard {
   id: string;
   team_member_id: string;
   location_id: string;
@@ -76,6 +76,7 @@ interface WireTimecard {
   breaks?: { name?: string; start_at: string; end_at?: string; is_paid?: boolean }[];
   wage?: { title?: string; hourly_rate?: WireMoney };
   version?: number;
+  updated_at?: string;
 }
 interface WireShiftDetails {
   team_member_id?: string;
@@ -142,6 +143,34 @@ export function createSchedulingClient(http: VendorHttp) {
         schedulingLimits.timecardsPerPage,
       );
       return wire.map(toTimecard);
+    },
+
+    /**
+     * One page of timecards, the most recently updated first. Square's timecard search has no
+     * `updated_at` filter, but it sorts on it, so a reader of changes stops at the first page
+     * older than it cares about.
+     */
+    async timecardsByUpdate(page: {
+      limit: number;
+      cursor?: string | undefined;
+    }): Promise<{ timecards: { timecard: Timecard; updatedAt: string }[]; cursor: string | null }> {
+      const body = await http.request<{ timecards?: WireTimecard[]; cursor?: string }>({
+        method: 'POST',
+        route: '/v2/labor/timecards/search',
+        path: '/v2/labor/timecards/search',
+        body: {
+          query: { sort: { field: 'UPDATED_AT', order: 'DESC' } },
+          limit: page.limit,
+          ...(page.cursor ? { cursor: page.cursor } : {}),
+        },
+      });
+      return {
+        timecards: (body?.timecards ?? []).map((wire) => ({
+          timecard: toTimecard(wire),
+          updatedAt: wire.updated_at ?? wire.start_at,
+        })),
+        cursor: body?.cursor ?? null,
+      };
     },
 
     async retrieveTimecard(id: string): Promise<Timecard | undefined> {
@@ -212,7 +241,7 @@ function toTeamMember(wire: WireTeamMember): TeamMember {
   };
 }
 
-function toTimecard(wire: WireTimecard): Timecard {
+export function toTimecard(wire: WireTimecard): Timecard {
   return {
     id: wire.id,
     teamMemberId: wire.team_member_id,

@@ -1,0 +1,130 @@
+/**
+ * The README query under vendor faults: success rate, p50 and p99 for each fault profile next
+ * to the run without faults. Each profile gets a fresh system (emulators, subgraphs, gateway)
+ * with the production policies (resilience.ts defaults: 3 retries from 100 ms, breaker at 50%
+ * of 10+ tries in 10 s, open 5 s) but a 1 s timeout per try and a 3 s request budget, and no
+ * cross-request cache, so every query goes to the vendors and meets the faults. Faults hit a
+ * seeded random share of calls (clusters happen, as in production).
+ *
+ * Usage: npm run bench:chaos   (CHAOS_RUNS per profile, default 200; CHAOS_CONCURRENCY, 10;
+ * EMULATOR_LATENCY_MS, the vendors' own latency, 10)
+ */
+import type { FaultRule } from '../emulators/index.ts';
+import { createWorld } from '../emulators/world.ts';
+import { type LocalSystem, startLocalSystem } from '../gateway/localSystem.ts';
+import { defaultResilience } from '../subgraphs/kit/resilience.ts';
+import { type GraphQLResponse, postGraphQL } from '../test/graphqlClient.ts';
+import { locationOverviewQuery } from '../test/readmeQuery.ts';
+
+const runs = Number(process.env.CHAOS_RUNS ?? 200);
+const concurrency = Number(process.env.CHAOS_CONCURRENCY ?? 10);
+const latencyMs = Number(process.env.EMULATOR_LATENCY_MS ?? 10);
+const tryTimeoutMs = 1_000;
+const requestBudgetMs = 3_000;
+
+type Upstream = 'pos' | 'inventory' | 'scheduling';
+interface Profile {
+  name: string;
+  faults: Partial<Record<Upstream | 'all', FaultRule[]>>;
+}
+
+const profiles: Profile[] = [
+  { name: 'no faults', faults: {} },
+  { name: '30% 5xx, every vendor', faults: { all: [{ kind: 'error', rate: 0.3, seed: 1 }] } },
+  {
+    name: '+300 ms on 10% of calls',
+    faults: { all: [{ kind: 'latency', ms: 300, rate: 0.1, seed: 2 }] },
+  },
+  {
+    name: '429 storm (50%), Retry-After 0.1 s',
+    faults: { all: [{ kind: 'rateLimit', rate: 0.5, retryAfterSeconds: 0.1, seed: 3 }] },
+  },
+  {
+    name: '429 storm (50%), no Retry-After',
+    faults: { all: [{ kind: 'rateLimit', rate: 0.5, seed: 4 }] },
+  },
+  { name: 'hangs on 3% of calls', faults: { all: [{ kind: 'hang', rate: 0.03, seed: 5 }] } },
+  { name: 'dropped connections, 10%', faults: { all: [{ kind: 'drop', rate: 0.1, seed: 6 }] } },
+  { name: 'inventory down (503)', faults: { inventory: [{ kind: 'outage' }] } },
+  { name: 'scheduling down (503)', faults: { scheduling: [{ kind: 'outage' }] } },
+];
+
+interface Overview {
+  location: { name: string } | null;
+}
+
+async function measure(profile: Profile) {
+  const world = createWorld({ seed: 7 });
+  const locationId = world.locations[0]?.id ?? '';
+  const system: LocalSystem = await startLocalSystem({
+    world,
+    upstreamLatencyMs: latencyMs,
+    upstreamTimeoutMs: tryTimeoutMs,
+    subgraphs: { caching: false, resilience: { ...defaultResilience, requestBudgetMs } },
+  });
+  try {
+    const emulators = {
+      pos: system.emulators.pos,
+      inventory: system.emulators.inventory,
+      scheduling: system.emulators.scheduling,
+    };
+    for (const name of ['pos', 'inventory', 'scheduling'] as const) {
+      emulators[name].faults.set([...(profile.faults.all ?? []), ...(profile.faults[name] ?? [])]);
+      emulators[name].calls.reset();
+    }
+    const results: { ms: number; body: GraphQLResponse<Overview> }[] = [];
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < runs) {
+          next += 1;
+          const started = performance.now();
+          const { body } = await postGraphQL<Overview>(system.gateway.url, locationOverviewQuery, {
+            locationId,
+          });
+          results.push({ ms: performance.now() - started, body });
+        }
+      }),
+    );
+    const complete = results.filter((r) => !r.body.errors && r.body.data?.location).length;
+    const answered = results.filter((r) => r.body.data?.location).length;
+    const tries = Object.values(emulators).reduce((sum, e) => sum + e.calls.count(), 0);
+    const durations = results.map((r) => r.ms).sort((a, b) => a - b);
+    return {
+      complete: complete / results.length,
+      answered: answered / results.length,
+      p50: percentile(durations, 0.5),
+      p99: percentile(durations, 0.99),
+      triesPerQuery: tries / results.length,
+    };
+  } finally {
+    await system.close();
+  }
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? 0;
+}
+
+const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
+
+console.log(
+  `README query, ${runs} runs per profile, ${concurrency} at a time; vendor latency ${latencyMs} ms, ` +
+    `timeout ${tryTimeoutMs} ms per try, request budget ${requestBudgetMs} ms, no cache.\n` +
+    'complete: no error at all; answered: the location with POS data, maybe some fields null ' +
+    'with typed errors.\n',
+);
+console.log(
+  '| profile | complete | answered | p50 ms | p99 ms | p99 vs no faults | vendor tries per query |',
+);
+console.log('|---|---:|---:|---:|---:|---:|---:|');
+let baseline: { p50: number; p99: number } | undefined;
+for (const profile of profiles) {
+  const result = await measure(profile);
+  baseline ??= result;
+  console.log(
+    `| ${profile.name} | ${percent(result.complete)} | ${percent(result.answered)} | ` +
+      `${result.p50.toFixed(0)} | ${result.p99.toFixed(0)} | ` +
+      `${(result.p99 / baseline.p99).toFixed(1)}x | ${result.triesPerQuery.toFixed(1)} |`,
+  );
+}

@@ -1,0 +1,22 @@
+/**
+ * The restaurant graph's back end for workload (b), as its own process: the emulated vendor
+ * APIs and the three subgraphs (with their caches), started once by startLocalSystem. The
+ * gateway it also starts stays idle; the benchmark's gateways are pointed at the subgraph URLs
+ * printed on the ready line. A fixed world (seed and clock) keeps the answer the same all run.
+ */
+import { createWorld } from '../../emulators/world.ts';
+import { startLocalSystem } from '../../gateway/localSystem.ts';
+import { closeOnSignal } from '../../subgraphs/kit/httpServer.ts';
+
+const world = createWorld({ seed: 7, now: new Date('2026-11-26T12:00:00Z') });
+const system = await startLocalSystem({ world });
+const ready = {
+  subgraphUrls: {
+    pos: system.pos.url,
+    inventory: system.inventory.url,
+    scheduling: system.scheduling.url,
+  },
+  locationId: world.locations[0]?.id,
+};
+console.log(`restaurant system ready ${JSON.stringify(ready)}`);
+closeOnSignal(system);

@@ -1,0 +1,97 @@
+import type { Counters } from './counters.ts';
+import type { EventBus, EventTopic } from './eventBus.ts';
+import type { SyncStore } from './syncStore.ts';
+
+/**
+ * The one path a vendor change takes, whether a webhook brought it or the reconciler found it:
+ * check the entity's version against the last one applied (a change at or below it is ignored,
+ * so a late or repeated notice never rolls an entity back), let the change invalidate what it
+ * touches and produce the entity as it now is, publish it, remember its version. Changes to
+ * one entity are applied one at a time in this process.
+ *
+ * The event id is the entity and the published version (`order:<id>:<version>`), so one state
+ * of an entity has one id however many notices announced it.
+ */
+export interface EntityChange<P = unknown> {
+  /** The entity, e.g. `order:<id>`. */
+  entity: string;
+  /** The version the notice announces (an order's `version`, a count's time in ms). */
+  version: number;
+  topic: EventTopic;
+  /**
+   * Invalidates the cache entries the change touches and returns the entity's state, fetched
+   * from the vendor when the notice is thin. Throws when it cannot (the change is not applied).
+   */
+  resolve(): Promise<EntityState<P>>;
+}
+
+export interface EntityState<P> {
+  version: number;
+  /** When the vendor says the change happened (RFC 3339). */
+  occurredAt: string;
+  /** The graph-shaped entity, from the vendor client's mapper. */
+  payload: P;
+}
+
+export type ChangeSource = 'webhook' | 'reconcile';
+export type ApplyResult = 'published' | 'stale';
+
+export interface ChangeApplier {
+  apply(change: EntityChange, source: ChangeSource): Promise<ApplyResult>;
+}
+
+export interface ChangeApplierOptions {
+  store: SyncStore;
+  bus: EventBus;
+  counters: Counters;
+  /** How long a version is remembered: longer than the vendor keeps redelivering (72 h). */
+  rememberMs?: number;
+}
+
+export function createChangeApplier(options: ChangeApplierOptions): ChangeApplier {
+  const { store, bus, counters } = options;
+  const rememberMs = options.rememberMs ?? 73 * 60 * 60_000;
+  const versionKey = (entity: string) => `version:${entity}`;
+  /** The last queued application per entity: the next one waits for it. */
+  const queues = new Map<string, Promise<unknown>>();
+
+  function oneAtATime<T>(entity: string, work: () => Promise<T>): Promise<T> {
+    const previous = queues.get(entity) ?? Promise.resolve();
+    const run = previous.then(work);
+    const settled = run.catch(() => undefined);
+    queues.set(entity, settled);
+    settled.then(() => {
+      if (queues.get(entity) === settled) queues.delete(entity);
+    });
+    return run;
+  }
+
+  const appliedVersion = (entity: string) => store.get<number>(versionKey(entity));
+
+  return {
+    apply(change, source) {
+      return oneAtATime(change.entity, async () => {
+        const labels = { topic: change.topic, source };
+        const applied = await appliedVersion(change.entity);
+        if (applied !== undefined && change.version <= applied) {
+          counters.increment('vendor_changes_ignored', labels);
+          return 'stale';
+        }
+        const state = await change.resolve();
+        if (applied !== undefined && state.version <= applied) {
+          counters.increment('vendor_changes_ignored', labels);
+          return 'stale';
+        }
+        await bus.publish({
+          id: `${change.entity}:${state.version}`,
+          topic: change.topic,
+          occurredAt: state.occurredAt,
+          payload: state.payload,
+        });
+        await store.set(versionKey(change.entity), state.version, rememberMs);
+        counters.increment('domain_events_published', labels);
+        return 'published';
+      });
+    },
+  };
+}

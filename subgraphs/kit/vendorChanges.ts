@@ -1,0 +1,57 @@
+import type { EntityChange } from './changeApplier.ts';
+import type { Route } from './httpServer.ts';
+import { type ReconcileSource, startReconcileLoop } from './reconcileLoop.ts';
+import type { SubgraphRuntime } from './subgraphRuntime.ts';
+import { createWebhookReceiver, type SquareWebhookEvent } from './webhookReceiver.ts';
+
+/**
+ * How a subgraph hears about vendor changes, wired the same way for every vendor: the webhook
+ * receiver route and the reconciliation pollers, both feeding the runtime's change applier.
+ * A subgraph brings only its mapping (event -> changes) and its poll queries.
+ */
+export const WEBHOOK_PATH = '/webhooks/square';
+
+/** Square's events are small (an inventory event holds at most 100 counts): 1 MiB is ample. */
+const MAX_WEBHOOK_BYTES = 1024 * 1024;
+
+export function webhookRoutes(
+  runtime: SubgraphRuntime,
+  changesOf: (event: SquareWebhookEvent) => EntityChange[],
+): Record<string, Route> {
+  return {
+    [`POST ${WEBHOOK_PATH}`]: createWebhookReceiver({
+      endpoint: runtime.webhooks,
+      ledger: runtime.ledger,
+      applier: runtime.applier,
+      counters: runtime.counters,
+      maxBodyBytes: MAX_WEBHOOK_BYTES,
+      changesOf,
+    }),
+  };
+}
+
+/** How often the reconcilers poll unless configured (`RECONCILE_INTERVAL_MS`). */
+export const DEFAULT_RECONCILE_INTERVAL_MS = 30_000;
+
+/** Starts one poller per source (none when `intervalMs` is 0); resolves with their stop. */
+export async function startReconcilers(
+  runtime: SubgraphRuntime,
+  sources: readonly ReconcileSource[],
+  intervalMs: number = DEFAULT_RECONCILE_INTERVAL_MS,
+): Promise<() => Promise<void>> {
+  if (intervalMs <= 0) return async () => {};
+  const loops = await Promise.all(
+    sources.map((source) =>
+      startReconcileLoop({
+        source,
+        applier: runtime.applier,
+        store: runtime.sync,
+        counters: runtime.counters,
+        intervalMs,
+      }),
+    ),
+  );
+  return async () => {
+    await Promise.all(loops.map((loop) => loop.stop()));
+  };
+}
