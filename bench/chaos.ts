@@ -11,10 +11,11 @@
  */
 import type { FaultRule } from '../emulators/index.ts';
 import { createWorld } from '../emulators/world.ts';
-import { type LocalSystem, startLocalSystem } from '../gateway/localSystem.ts';
+import type { LocalSystem } from '../gateway/localSystem.ts';
 import { defaultResilience } from '../subgraphs/kit/resilience.ts';
 import { type GraphQLResponse, postGraphQL } from '../test/graphqlClient.ts';
 import { locationOverviewQuery } from '../test/readmeQuery.ts';
+import { startTestSystem } from '../test/system.ts';
 
 const runs = Number(process.env.CHAOS_RUNS ?? 200);
 const concurrency = Number(process.env.CHAOS_CONCURRENCY ?? 10);
@@ -56,7 +57,7 @@ interface Overview {
 async function measure(profile: Profile) {
   const world = createWorld({ seed: 7 });
   const locationId = world.locations[0]?.id ?? '';
-  const system: LocalSystem = await startLocalSystem({
+  const system: LocalSystem = await startTestSystem({
     world,
     upstreamLatencyMs: latencyMs,
     upstreamTimeoutMs: tryTimeoutMs,

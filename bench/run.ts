@@ -23,44 +23,20 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
-import { envVar, readEnv, runMain } from '../subgraphs/kit/config.ts';
-import { type ChildService, startChild } from './lib/childProcess.ts';
-import { type LoadGenerator, type LoadResult, startLoadGenerator } from './lib/loadClient.ts';
+import { runMain } from '../subgraphs/kit/config.ts';
+import { startLoadGenerator } from './lib/loadClient.ts';
+import { measureWorkload } from './lib/measureWorkload.ts';
 import { renderMarkdown, renderSvg } from './lib/report.ts';
-import {
-  type BenchmarkResults,
-  type GatewayResult,
-  median,
-  type SubgraphDirectResult,
-  type WorkloadResult,
-} from './lib/results.ts';
+import type { BenchmarkResults, WorkloadResult } from './lib/results.ts';
+import { readBenchSettings } from './lib/settings.ts';
 import {
   federationWorkload,
   type MeasuredWorkload,
-  type RunningWorkload,
   restaurantWorkload,
   type SkippedWorkload,
   subscriptionWorkload,
 } from './lib/workloads.ts';
 
-interface Peer {
-  id: string;
-  label: string;
-  entry: string;
-  nodeArgs?: string[];
-}
-
-const gateways: Peer[] = [
-  { id: 'ours', label: 'ours', entry: 'bench/gateways/ours.ts' },
-  {
-    id: 'apollo-gateway',
-    label: 'stock Apollo Gateway',
-    entry: 'bench/gateways/apollo-gateway.ts',
-  },
-  { id: 'hive-gateway', label: 'Hive Gateway', entry: 'bench/gateways/hive-gateway.ts' },
-];
-const stockId = 'apollo-gateway';
 const workloads: (MeasuredWorkload | SkippedWorkload)[] = [
   federationWorkload,
   restaurantWorkload,
@@ -68,200 +44,10 @@ const workloads: (MeasuredWorkload | SkippedWorkload)[] = [
 ];
 const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
 
-const list = (fallback: string) =>
-  z
-    .string()
-    .default(fallback)
-    .transform((s) => s.split(','));
-const seconds = (fallback: number) => z.coerce.number().positive().default(fallback);
-
-type Settings = ReturnType<typeof readSettings>;
-function readSettings() {
-  const env = readEnv({
-    BENCH_DURATION_SEC: seconds(10),
-    BENCH_ROUNDS: envVar.positiveInt(5),
-    BENCH_WARMUP_SEC: seconds(10),
-    BENCH_CONNECTIONS: envVar.positiveInt(50),
-    BENCH_SUBGRAPH_SEC: seconds(5),
-    BENCH_WORKLOADS: list('federation,restaurant'),
-    BENCH_GATEWAYS: list(gateways.map((g) => g.id).join(',')),
-    SUBGRAPH_DELAY_MS: z.coerce.number().int().min(0).default(0),
-    BENCH_EXTRA_GATEWAYS: list(''),
-    BENCH_CPU_PROF: list(''),
-    BENCH_PIN: envVar.flag(true),
-  });
-  const cpuCount = cpus().length;
-  const pin = env.BENCH_PIN && cpuCount >= 2;
-  return {
-    durationSec: env.BENCH_DURATION_SEC,
-    rounds: env.BENCH_ROUNDS,
-    warmupSec: env.BENCH_WARMUP_SEC,
-    connections: env.BENCH_CONNECTIONS,
-    subgraphSec: env.BENCH_SUBGRAPH_SEC,
-    workloads: env.BENCH_WORKLOADS,
-    gateways: [
-      ...gateways.filter((g) => env.BENCH_GATEWAYS.includes(g.id)),
-      ...env.BENCH_EXTRA_GATEWAYS.filter(Boolean).map((spec): Peer => {
-        const [id = '', command = ''] = spec.split(/=(.*)/s);
-        const [entry = '', ...nodeArgs] = command.split(' ').filter(Boolean);
-        if (!id || !entry) throw new Error(`BENCH_EXTRA_GATEWAYS wants id=entry.ts: ${spec}`);
-        return { id, label: id, entry, nodeArgs };
-      }),
-    ],
-    subgraphDelayMs: env.SUBGRAPH_DELAY_MS,
-    cpuProf: env.BENCH_CPU_PROF,
-    gatewayCpus: pin ? (cpuCount === 2 ? '1' : `1-${cpuCount - 1}`) : undefined,
-    helperCpus: pin ? '0' : undefined,
-  };
-}
-
 const log = (line: string) => console.error(line);
-const describe = (r: LoadResult) =>
-  `${r.rps.toFixed(1)} rps, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, ${r.errors} errors, ${r.mismatches} mismatches`;
-
-async function runWorkload(
-  workload: MeasuredWorkload,
-  settings: Settings,
-  load: LoadGenerator,
-): Promise<WorkloadResult> {
-  log(`\n${workload.title}`);
-  const running = await workload.start({
-    subgraphDelayMs: settings.subgraphDelayMs,
-    cpus: settings.helperCpus,
-  });
-  const started: { gateway: Peer; service: ChildService; url: string }[] = [];
-  try {
-    for (const gateway of settings.gateways) {
-      const service = await startChild(gateway.entry, {
-        env: { SUPERGRAPH_PATH: running.supergraphPath, NODE_ENV: 'production' },
-        nodeArgs: [
-          ...(gateway.nodeArgs ?? []),
-          ...(settings.cpuProf.includes(gateway.id)
-            ? ['--cpu-prof', `--cpu-prof-dir=${resultsDir}profiles`]
-            : []),
-        ],
-        readyPattern: /gateway listening at (\S+)/,
-        cpus: settings.gatewayCpus,
-      });
-      started.push({ gateway, service, url: service.ready[1] ?? '' });
-    }
-    const expectedJson = running.expectedJson ?? (await referenceAnswer(started, running));
-    for (const { gateway, url } of started) {
-      await checkOneAnswer(gateway.label, url, running.body, expectedJson);
-    }
-    const request = (url: string, durationSec: number) => ({
-      url,
-      bodies: [running.body],
-      connections: settings.connections,
-      durationSec,
-      expectedJson,
-    });
-    for (const { gateway, url } of started) {
-      const warm = await load.run(request(url, settings.warmupSec));
-      log(`  warm-up ${gateway.label}: ${describe(warm)}`);
-    }
-    const rounds = new Map<string, LoadResult[]>(started.map((s) => [s.gateway.id, []]));
-    for (let round = 1; round <= settings.rounds; round++) {
-      for (const { gateway, url } of started) {
-        const result = await load.run(request(url, settings.durationSec));
-        rounds.get(gateway.id)?.push(result);
-        log(`  round ${round} ${gateway.label}: ${describe(result)}`);
-        if (result.firstMismatch) log(`    first mismatching answer: ${result.firstMismatch}`);
-      }
-    }
-    const subgraphsDirect = running.seenSubgraphRequests
-      ? await measureSubgraphsDirectly(running, settings, load)
-      : undefined;
-    const results: GatewayResult[] = started.map(({ gateway, service }) => {
-      const measured = rounds.get(gateway.id) ?? [];
-      return {
-        id: gateway.id,
-        label: gateway.label,
-        rounds: measured,
-        rps: median(measured.map((r) => r.rps)),
-        p50Ms: median(measured.map((r) => r.p50Ms)),
-        p99Ms: median(measured.map((r) => r.p99Ms)),
-        errors: measured.reduce((sum, r) => sum + r.errors, 0),
-        mismatches: measured.reduce((sum, r) => sum + r.mismatches, 0),
-        peakRssMb: service.peakRssBytes() / 2 ** 20,
-        ratioToStock: null,
-      };
-    });
-    const stock = results.find((r) => r.id === stockId);
-    for (const result of results) result.ratioToStock = stock ? result.rps / stock.rps : null;
-    return {
-      id: workload.id,
-      title: workload.title,
-      status: 'measured',
-      gateways: results,
-      ...(subgraphsDirect ? { subgraphsDirect } : {}),
-    };
-  } finally {
-    await Promise.all(started.map((s) => s.service.stop()));
-    await running.stop();
-  }
-}
-
-/** Without a published expected response, stock Apollo Gateway's answer is the reference. */
-async function referenceAnswer(
-  started: { gateway: { id: string }; url: string }[],
-  running: RunningWorkload,
-): Promise<string> {
-  const reference = started.find((s) => s.gateway.id === stockId) ?? started[0];
-  if (!reference) throw new Error('no gateway to take the reference answer from');
-  const answer = await post(reference.url, running.body);
-  const parsed = JSON.parse(answer) as { data?: unknown; errors?: unknown };
-  if (parsed.errors || !parsed.data) throw new Error(`the reference answer has errors: ${answer}`);
-  return JSON.stringify(parsed);
-}
-
-async function checkOneAnswer(label: string, url: string, body: string, expectedJson: string) {
-  const answer = await post(url, body);
-  if (JSON.stringify(JSON.parse(answer)) !== expectedJson) {
-    throw new Error(`${label} answers differently from the expected response:\n${answer}`);
-  }
-}
-
-async function post(url: string, body: string): Promise<string> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body,
-  });
-  return response.text();
-}
-
-/** Each subgraph alone, replaying the bodies the gateways sent it, at the same concurrency. */
-async function measureSubgraphsDirectly(
-  running: RunningWorkload,
-  settings: Settings,
-  load: LoadGenerator,
-): Promise<SubgraphDirectResult[]> {
-  const results: SubgraphDirectResult[] = [];
-  for (const subgraph of (await running.seenSubgraphRequests?.()) ?? []) {
-    if (subgraph.bodies.length === 0) continue;
-    const request = {
-      url: subgraph.url,
-      bodies: subgraph.bodies,
-      connections: settings.connections,
-      durationSec: settings.subgraphSec,
-    };
-    await load.run({ ...request, durationSec: Math.min(2, settings.subgraphSec) });
-    const result = await load.run(request);
-    log(`  subgraph ${subgraph.name} directly: ${describe(result)}`);
-    results.push({
-      name: subgraph.name,
-      rps: result.rps,
-      p50Ms: result.p50Ms,
-      p99Ms: result.p99Ms,
-      errors: result.errors,
-    });
-  }
-  return results;
-}
 
 await runMain(async () => {
-  const settings = readSettings();
+  const settings = readBenchSettings();
   const startedAt = new Date().toISOString();
   const loadAtStart = loadavg()[0] ?? 0;
   const load = startLoadGenerator(settings.helperCpus);
@@ -273,7 +59,7 @@ await runMain(async () => {
         results.push({ ...workload, status: 'skipped', reason: workload.skipped });
       } else if (settings.workloads.includes(workload.id)) {
         results.push(
-          await runWorkload(workload, settings, load).catch((error: unknown) => {
+          await measureWorkload(workload, settings, load).catch((error: unknown) => {
             log(`  failed: ${error instanceof Error ? error.message : String(error)}`);
             return {
               id: workload.id,

@@ -5,12 +5,16 @@
  * vendor's would. Usage: npm run bench:upstream-calls
  */
 import { createWorld } from '../emulators/world.ts';
-import { type LocalSystem, startLocalSystem } from '../gateway/localSystem.ts';
+import { defaultOperationLimits } from '../gateway/limits/operationLimits.ts';
+import type { LocalSystem } from '../gateway/localSystem.ts';
 import { postGraphQL } from '../test/graphqlClient.ts';
 import { locationOverviewQuery } from '../test/readmeQuery.ts';
+import { startTestSystem } from '../test/system.ts';
 
 const latencyMs = Number(process.env.EMULATOR_LATENCY_MS ?? 20);
 const orderCounts = [10, 100, 1000];
+// A thousand orders with their lines is far above the gateway's default cost limit, on purpose.
+const roomyLimits = { ...defaultOperationLimits, maxCost: 10_000_000 };
 
 function totalCalls(system: LocalSystem): number {
   const { pos, inventory, scheduling } = system.emulators;
@@ -35,15 +39,16 @@ for (const orders of orderCounts) {
   const locationId = world.locations[0]?.id ?? '';
   world.seedOrders(locationId, orders, { state: 'OPEN' });
 
-  const off = await startLocalSystem({
+  const off = await startTestSystem({
     world,
+    limits: roomyLimits,
     upstreamLatencyMs: latencyMs,
     subgraphs: { batching: false, caching: false },
   });
   const baseline = await measure(off, locationId, orders);
   await off.close();
 
-  const on = await startLocalSystem({ world, upstreamLatencyMs: latencyMs });
+  const on = await startTestSystem({ world, limits: roomyLimits, upstreamLatencyMs: latencyMs });
   const cold = await measure(on, locationId, orders);
   const warm = await measure(on, locationId, orders);
   await on.close();

@@ -3,11 +3,14 @@ import { ApolloServer, type BaseContext } from '@apollo/server';
 import { deduplicateInflightQueries } from './subgraphDeduplication.ts';
 import { forwardSubgraphExtensions, subgraphExtensionsPlugin } from './subgraphExtensions.ts';
 import { createSubgraphFetcher } from './subgraphFetcher.ts';
+import { signSubgraphCalls } from './subgraphIdentity.ts';
 
 export interface FederationOptions {
   supergraphSdl: string;
   /** Subgraph URLs that replace the supergraph's routing URLs, by subgraph name. */
   subgraphUrls: Record<string, string | undefined>;
+  /** Signs the caller's identity onto every subgraph call (subgraphIdentity.ts). */
+  trustSecret?: string | undefined;
 }
 
 /**
@@ -23,11 +26,13 @@ export function createFederatedServer(options: FederationOptions): {
   const fetcher = deduplicateInflightQueries(createSubgraphFetcher());
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
-    buildService: ({ name, url }) =>
-      forwardSubgraphExtensions(
+    buildService: ({ name, url }) => {
+      const source = forwardSubgraphExtensions(
         name,
         new RemoteGraphQLDataSource({ url: options.subgraphUrls[name] ?? url, fetcher }),
-      ),
+      );
+      return options.trustSecret ? signSubgraphCalls(source, options.trustSecret) : source;
+    },
   });
   const server = new ApolloServer({
     gateway,

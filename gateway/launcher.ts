@@ -40,6 +40,11 @@ await runMain(async () => {
   for (const location of emulators.world.locations) {
     console.log(`location ${location.id}: ${location.name}`);
   }
+  console.log('development tokens (every location; send as `authorization: Bearer <token>`):');
+  for (const [role, token] of Object.entries(system.devTokens)) {
+    console.log(`  ${role}: ${token}`);
+  }
+  console.log(`explorer (manager token preset): ${gateway.url}`);
   console.log(`gateway ready at ${gateway.url}`);
   closeOnSignal(system);
 });

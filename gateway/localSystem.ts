@@ -2,12 +2,15 @@ import { type Emulators, startEmulators, type WebhookOptions } from '../emulator
 import type { World } from '../emulators/world.ts';
 import { type InventorySubgraph, startInventorySubgraph } from '../subgraphs/inventory/start.ts';
 import { inventoryWebhookEventTypes } from '../subgraphs/inventory/webhooks.ts';
+import { devGatewaySecret } from '../subgraphs/kit/gatewayTrust.ts';
 import type { SubgraphSettings } from '../subgraphs/kit/subgraphRuntime.ts';
 import { type PosSubgraph, startPosSubgraph } from '../subgraphs/pos/start.ts';
 import { posWebhookEventTypes } from '../subgraphs/pos/webhooks.ts';
 import { type SchedulingSubgraph, startSchedulingSubgraph } from '../subgraphs/scheduling/start.ts';
 import { schedulingWebhookEventTypes } from '../subgraphs/scheduling/webhooks.ts';
+import { devJwtSecret, mintDevToken, type Role } from './auth/tokens.ts';
 import { exampleOperations } from './explorer/exampleOperations.ts';
+import { defaultOperationLimits, type OperationLimits } from './limits/operationLimits.ts';
 import { defaultSupergraphPath } from './settings.ts';
 import { type RunningGateway, startGateway } from './startGateway.ts';
 import { registerVendorWebhooks } from './vendorWebhooks.ts';
@@ -46,7 +49,14 @@ export interface LocalSystemOptions {
   upstreamTimeoutMs?: number;
   /** How the emulators deliver webhooks (time scale, answer deadline, faults). */
   webhooks?: WebhookOptions;
+  /** Secrets for caller tokens (HS256) and gateway-subgraph trust; development ones by default. */
+  secrets?: { jwt?: string; gateway?: string };
+  /** Request limits at the gateway (default `defaultOperationLimits`). */
+  limits?: OperationLimits;
 }
+
+/** Ready development tokens, one per role, each for every location. */
+export type DevTokens = Record<Role, string>;
 
 export interface LocalSystem {
   emulators: Emulators;
@@ -54,6 +64,9 @@ export interface LocalSystem {
   inventory: InventorySubgraph;
   scheduling: SchedulingSubgraph;
   gateway: RunningGateway;
+  devTokens: DevTokens;
+  /** A development token for one role and some locations. */
+  mintToken(role: Role, locations: readonly string[], expiresIn?: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -61,6 +74,15 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
   const host = options.host ?? '127.0.0.1';
   const ports = options.ports ?? {};
   const token = options.token ?? 'dev-square-token';
+  const jwtSecret = options.secrets?.jwt ?? devJwtSecret;
+  const gatewaySecret = options.secrets?.gateway ?? devGatewaySecret;
+  const mintToken = (role: Role, locations: readonly string[], expiresIn?: string) =>
+    mintDevToken(jwtSecret, { subject: `dev-${role}`, role, locations }, expiresIn);
+  const devTokens: DevTokens = {
+    manager: await mintToken('manager', ['*']),
+    staff: await mintToken('staff', ['*']),
+    analyst: await mintToken('analyst', ['*']),
+  };
   const emulators = await startEmulators({
     host,
     token,
@@ -81,6 +103,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     batching: true,
     // Off unless asked for: tests and benchmarks count upstream calls, and polls would add some.
     reconcileIntervalMs: 0,
+    trustSecret: gatewaySecret,
     ...options.subgraphs,
   });
   const [pos, inventory, scheduling] = await Promise.all([
@@ -122,7 +145,16 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     supergraphPath: defaultSupergraphPath,
     subgraphUrls: { pos: pos.url, inventory: inventory.url, scheduling: scheduling.url },
     maxBodyBytes: 1024 * 1024,
-    explorer: { examples: exampleOperations(emulators.world.locations[0]?.id ?? '') },
+    explorer: {
+      examples: exampleOperations(emulators.world.locations[0]?.id ?? ''),
+      headers: { authorization: `Bearer ${devTokens.manager}` },
+    },
+    auth: {
+      tokens: { secret: jwtSecret },
+      trustSecret: gatewaySecret,
+      limits: options.limits ?? defaultOperationLimits,
+      introspection: 'everyone',
+    },
   });
   return {
     emulators,
@@ -130,6 +162,8 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     inventory,
     scheduling,
     gateway,
+    devTokens,
+    mintToken,
     async close() {
       await gateway.close();
       await Promise.all([pos.close(), inventory.close(), scheduling.close()]);

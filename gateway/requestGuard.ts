@@ -40,13 +40,17 @@ export interface RequestGuardOptions {
 export type GuardResult = { identity: Identity } | { error: GraphQLError };
 
 export interface RequestGuard {
+  /** Authenticates the caller, then checks the operation. */
   check(body: GraphQLRequestBody, authorization: string | undefined): Promise<GuardResult>;
+  /** Checks an operation for a caller already authenticated (a graphql-ws connection). */
+  checkOperation(body: GraphQLRequestBody, identity: Identity): GuardResult;
 }
 
 export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 export function createRequestGuard(options: RequestGuardOptions): RequestGuard {
   const documents = new LRUCache<string, DocumentNode | 'unparsable'>({ max: 2_000 });
+  const persisted = new LRUCache<string, string>({ max: 5_000 });
   const parsed = (query: string) => {
     let document = documents.get(query);
     if (!document) {
@@ -60,56 +64,90 @@ export function createRequestGuard(options: RequestGuardOptions): RequestGuard {
     return document === 'unparsable' ? undefined : document;
   };
 
-  return {
-    async check(body, authorization) {
-      let identity: Identity;
-      try {
-        identity = await options.verifier.verify(authorization);
-      } catch (error) {
-        return { error: error as GraphQLError };
-      }
-      const safelistError = applySafelist(body, options.safelist);
-      if (safelistError) return { error: safelistError };
-      if (typeof body.query !== 'string') return { identity };
+  const checkOperation = (body: GraphQLRequestBody, identity: Identity): GuardResult => {
+    const safelistError = applySafelist(body, options.safelist);
+    if (safelistError) return { error: safelistError };
+    // Automatic persisted queries: a hash-only request is checked against the document the
+    // hash stands for, with this request's variables, so limits cannot be bypassed by hash.
+    const hash = persistedHash(body);
+    if (typeof body.query === 'string' && hash) persisted.set(hash, body.query);
+    const query =
+      typeof body.query === 'string' ? body.query : hash ? persisted.get(hash) : undefined;
+    if (query === undefined) {
+      return hash
+        ? {
+            error: new GraphQLError('PersistedQueryNotFound', {
+              extensions: { code: 'PERSISTED_QUERY_NOT_FOUND', http: { status: 200 } },
+            }),
+          }
+        : { identity };
+    }
 
-      const document = parsed(body.query);
-      if (!document) return { identity };
-      const operationName = typeof body.operationName === 'string' ? body.operationName : null;
-      const operation: OperationDefinitionNode | null | undefined = getOperationAST(
-        document,
-        operationName,
-      );
-      if (!operation) return { identity };
-      const variables =
-        typeof body.variables === 'object' && body.variables !== null
-          ? (body.variables as Record<string, unknown>)
-          : {};
-      const schema = options.schema();
-      const shape = measureOperation(
-        schema,
-        document,
-        operation,
-        variables,
-        options.limits.defaultListSize,
-      );
-      const overLimit = limitError(shape, options.limits);
-      if (overLimit) return { error: overLimit };
-      if (
-        shape.introspection &&
-        options.introspection === 'analysts' &&
-        !identity.roles.includes('analyst')
-      ) {
-        return {
-          error: new GraphQLError('introspection is only for analysts here', {
-            extensions: { code: 'INTROSPECTION_DISABLED', http: { status: 403 } },
-          }),
-        };
+    const document = parsed(query);
+    if (!document) return { identity };
+    const operationName = typeof body.operationName === 'string' ? body.operationName : null;
+    const operation: OperationDefinitionNode | null | undefined = getOperationAST(
+      document,
+      operationName,
+    );
+    // @apollo/gateway would answer this with a 500; it is the client's mistake.
+    if (!operation) {
+      return {
+        error: new GraphQLError(
+          operationName
+            ? `Unknown operation named "${operationName}".`
+            : 'Must provide operation name if query contains multiple operations.',
+          { extensions: { code: 'OPERATION_RESOLUTION_FAILURE', http: { status: 400 } } },
+        ),
+      };
+    }
+    const variables =
+      typeof body.variables === 'object' && body.variables !== null
+        ? (body.variables as Record<string, unknown>)
+        : {};
+    const schema = options.schema();
+    const shape = measureOperation(
+      schema,
+      document,
+      operation,
+      variables,
+      options.limits.defaultListSize,
+    );
+    const overLimit = limitError(shape, options.limits);
+    if (overLimit) return { error: overLimit };
+    if (
+      shape.introspection &&
+      options.introspection === 'analysts' &&
+      !identity.roles.includes('analyst')
+    ) {
+      return {
+        error: new GraphQLError('introspection is only for analysts here', {
+          extensions: { code: 'INTROSPECTION_DISABLED', http: { status: 403 } },
+        }),
+      };
+    }
+    const denied = forbiddenFields(schema, document, options.rules(), identity);
+    if (denied.length > 0) return { error: forbidden(denied) };
+    return { identity };
+  };
+
+  return {
+    checkOperation,
+    async check(body, authorization) {
+      try {
+        return checkOperation(body, await options.verifier.verify(authorization));
+      } catch (error) {
+        if (error instanceof GraphQLError) return { error };
+        throw error;
       }
-      const denied = forbiddenFields(schema, document, options.rules(), identity);
-      if (denied.length > 0) return { error: forbidden(denied) };
-      return { identity };
     },
   };
+}
+
+function persistedHash(body: GraphQLRequestBody): string | undefined {
+  const hash = (body.extensions as { persistedQuery?: { sha256Hash?: unknown } } | undefined)
+    ?.persistedQuery?.sha256Hash;
+  return typeof hash === 'string' ? hash : undefined;
 }
 
 /** In safelist mode a request names a known document by hash, or sends one whose hash is known. */
@@ -118,11 +156,10 @@ function applySafelist(
   safelist: ReadonlyMap<string, string> | undefined,
 ): GraphQLError | undefined {
   if (!safelist) return undefined;
-  const hash = (body.extensions as { persistedQuery?: { sha256Hash?: unknown } } | undefined)
-    ?.persistedQuery?.sha256Hash;
+  const hash = persistedHash(body);
   if (typeof body.query === 'string') {
     if (safelist.has(sha256(body.query))) return undefined;
-  } else if (typeof hash === 'string' && safelist.has(hash)) {
+  } else if (hash !== undefined && safelist.has(hash)) {
     body.query = safelist.get(hash);
     return undefined;
   }

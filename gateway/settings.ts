@@ -1,7 +1,31 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { envVar, readEnv } from '../subgraphs/kit/config.ts';
+import { z } from 'zod';
+import { ConfigError, envVar, readEnv } from '../subgraphs/kit/config.ts';
+import { devGatewaySecret } from '../subgraphs/kit/gatewayTrust.ts';
+import { devJwtSecret } from './auth/tokens.ts';
 import { exampleOperations } from './explorer/exampleOperations.ts';
+import { defaultOperationLimits } from './limits/operationLimits.ts';
+import { sha256 } from './requestGuard.ts';
 import type { GatewaySettings } from './startGateway.ts';
+
+/** A safelist file: a JSON array of operation documents; each is allowed by its SHA-256. */
+function readSafelist(path: string): Map<string, string> {
+  let documents: unknown;
+  try {
+    documents = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(
+      `invalid configuration:\n  SAFELIST_PATH: cannot read ${path} (${(error as Error).message})`,
+    );
+  }
+  if (!Array.isArray(documents) || !documents.every((d) => typeof d === 'string')) {
+    throw new ConfigError(
+      'invalid configuration:\n  SAFELIST_PATH: expected a JSON array of documents',
+    );
+  }
+  return new Map(documents.map((document) => [sha256(document), document]));
+}
 
 export const defaultSupergraphPath = fileURLToPath(
   new URL('../schema/supergraph.graphql', import.meta.url),
@@ -9,13 +33,26 @@ export const defaultSupergraphPath = fileURLToPath(
 
 /**
  * The gateway's environment: HOST, GATEWAY_PORT, SUPERGRAPH_PATH, MAX_BODY_BYTES,
- * EXPLORER_LOCATION_ID (the location the explorer's example tabs use), and
+ * EXPLORER_LOCATION_ID (the location the explorer's example tabs use), JWT_SECRET or JWKS_URL,
+ * GATEWAY_SHARED_SECRET, MAX_DEPTH, MAX_ALIASES, MAX_COST, DEFAULT_LIST_SIZE, INTROSPECTION,
+ * SAFELIST_PATH, and
  * POS_SUBGRAPH_URL / INVENTORY_SUBGRAPH_URL / SCHEDULING_SUBGRAPH_URL to route elsewhere than
  * the supergraph's routing URLs.
  */
 export function readGatewaySettings(env: NodeJS.ProcessEnv = process.env): GatewaySettings {
+  const production = env.NODE_ENV === 'production';
   const values = readEnv(
     {
+      JWKS_URL: envVar.optionalUrl(),
+      // A JWKS URL replaces the shared secret; without one, production needs JWT_SECRET set.
+      JWT_SECRET: env.JWKS_URL ? z.string().optional() : envVar.secret(devJwtSecret),
+      GATEWAY_SHARED_SECRET: envVar.secret(devGatewaySecret),
+      MAX_DEPTH: envVar.positiveInt(defaultOperationLimits.maxDepth),
+      MAX_ALIASES: envVar.positiveInt(defaultOperationLimits.maxAliases),
+      MAX_COST: envVar.positiveInt(defaultOperationLimits.maxCost),
+      DEFAULT_LIST_SIZE: envVar.positiveInt(defaultOperationLimits.defaultListSize),
+      INTROSPECTION: z.enum(['everyone', 'analysts']).default(production ? 'analysts' : 'everyone'),
+      SAFELIST_PATH: envVar.optionalString(),
       HOST: envVar.string('127.0.0.1'),
       GATEWAY_PORT: envVar.port(4000),
       SUPERGRAPH_PATH: envVar.string(defaultSupergraphPath),
@@ -33,6 +70,20 @@ export function readGatewaySettings(env: NodeJS.ProcessEnv = process.env): Gatew
     supergraphPath: values.SUPERGRAPH_PATH,
     maxBodyBytes: values.MAX_BODY_BYTES,
     explorer: { examples: exampleOperations(values.EXPLORER_LOCATION_ID) },
+    auth: {
+      tokens: values.JWKS_URL
+        ? { jwksUrl: values.JWKS_URL }
+        : { secret: values.JWT_SECRET ?? devJwtSecret },
+      trustSecret: values.GATEWAY_SHARED_SECRET,
+      limits: {
+        maxDepth: values.MAX_DEPTH,
+        maxAliases: values.MAX_ALIASES,
+        maxCost: values.MAX_COST,
+        defaultListSize: values.DEFAULT_LIST_SIZE,
+      },
+      introspection: values.INTROSPECTION,
+      safelist: values.SAFELIST_PATH ? readSafelist(values.SAFELIST_PATH) : undefined,
+    },
     subgraphUrls: {
       pos: values.POS_SUBGRAPH_URL,
       inventory: values.INVENTORY_SUBGRAPH_URL,

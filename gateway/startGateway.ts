@@ -3,10 +3,14 @@ import { type Counters, createCounters } from '../subgraphs/kit/counters.ts';
 import { createGraphQLHandler } from '../subgraphs/kit/graphqlHttp.ts';
 import { closeServer, listen, type ServiceHandle } from '../subgraphs/kit/httpServer.ts';
 import { createMetrics } from '../subgraphs/kit/metrics.ts';
+import { acknowledgeEnforcedSecurityFeatures, readFieldRules } from './auth/fieldRules.ts';
+import { createTokenVerifier, type TokenSource } from './auth/tokens.ts';
 import { explorerAssetsPrefix, explorerAssetsRoute } from './explorer/explorerAssets.ts';
 import { type ExplorerOptions, explorerPageRoute, wantsExplorer } from './explorer/explorerPage.ts';
 import { createFederatedServer } from './federation.ts';
 import { healthRoute, readinessRoute } from './health.ts';
+import type { OperationLimits } from './limits/operationLimits.ts';
+import { createRequestGuard, type RequestGuard } from './requestGuard.ts';
 import {
   type SubscriptionServer,
   startSubscriptionServer,
@@ -22,6 +26,21 @@ export interface GatewaySettings {
   maxBodyBytes: number;
   /** The browser explorer at `GET /graphql`: example tabs and preset headers. */
   explorer?: ExplorerOptions;
+  /**
+   * Caller authentication and request checks. Absent: anyone may call and nothing is signed
+   * (only for gateways over subgraphs that need no identity, such as the benchmark's).
+   */
+  auth?: GatewayAuth | undefined;
+}
+
+export interface GatewayAuth {
+  tokens: TokenSource;
+  /** Shared with the subgraphs: the caller's identity is signed onto every subgraph call. */
+  trustSecret: string;
+  limits: OperationLimits;
+  introspection: 'everyone' | 'analysts';
+  /** Persisted-query safelist: only these documents, by SHA-256, may run. */
+  safelist?: ReadonlyMap<string, string> | undefined;
 }
 
 /**
@@ -35,14 +54,29 @@ export interface RunningGateway extends ServiceHandle {
 }
 
 export async function startGateway(settings: GatewaySettings): Promise<RunningGateway> {
-  const supergraphSdl = await readFile(settings.supergraphPath, 'utf8');
-  const { server } = createFederatedServer({ supergraphSdl, subgraphUrls: settings.subgraphUrls });
+  const { auth } = settings;
+  const composedSdl = await readFile(settings.supergraphPath, 'utf8');
+  const rules = readFieldRules(composedSdl);
+  const supergraphSdl = auth ? acknowledgeEnforcedSecurityFeatures(composedSdl) : composedSdl;
+  const { server } = createFederatedServer({
+    supergraphSdl,
+    subgraphUrls: settings.subgraphUrls,
+    trustSecret: auth?.trustSecret,
+  });
+  const verifier = auth ? createTokenVerifier(auth.tokens) : undefined;
+  // Built once the subscription server has planned the API schema (below).
+  let guard: RequestGuard | undefined;
   await server.start();
   const counters = createCounters();
   const metrics = createMetrics({ service: 'gateway', counters });
   const graphql = createGraphQLHandler({
     server,
-    context: async () => ({}),
+    context: async (req, body) => {
+      if (!guard) return {};
+      const result = await guard.check(body, req.headers.authorization);
+      if ('error' in result) throw result.error;
+      return { identity: result.identity };
+    },
     maxBodyBytes: settings.maxBodyBytes,
     observe: ({ operationName, status, seconds }) => {
       counters.increment('graphql_requests', { operation: operationName, status });
@@ -70,7 +104,19 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
     supergraphSdl,
     subgraphUrls: settings.subgraphUrls,
     counters,
+    trustSecret: auth?.trustSecret,
+    auth: verifier ? { verifier, guard: () => guard as RequestGuard } : undefined,
   });
+  if (auth && verifier) {
+    guard = createRequestGuard({
+      schema: () => subscriptions.schema(),
+      verifier,
+      rules: () => rules,
+      limits: auth.limits,
+      introspection: auth.introspection,
+      ...(auth.safelist ? { safelist: auth.safelist } : {}),
+    });
+  }
   metrics.gauge('graphql_subscriptions_open', 'Client subscriptions open on this gateway.', () =>
     subscriptions.subscriptions.subscribers(),
   );

@@ -1,6 +1,7 @@
 import type { ExecutionResult } from 'graphql';
 import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
+import { headersFor } from './graphqlClient.ts';
 
 /**
  * A graphql-ws client for tests: subscribes, keeps every result, and waits for the n-th one.
@@ -24,12 +25,13 @@ export function rootField<T>(result: ExecutionResult | undefined, field: string)
   return value as T;
 }
 
+/** A graphql-ws client; its `connection_init` carries the origin's default headers (graphqlClient.ts). */
 export function connect(url: string, connectionParams?: Record<string, unknown>): Client {
   return createClient({
     url: url.replace(/^http/, 'ws'),
     webSocketImpl: WebSocket,
     retryAttempts: 0,
-    ...(connectionParams ? { connectionParams } : {}),
+    connectionParams: connectionParams ?? headersFor(url),
   });
 }
 

@@ -5,19 +5,24 @@
  * `inboundInflightRequestDeduplication`: that answers identical concurrent requests with one
  * execution, which on a one-query benchmark measures a response cache, not a gateway, and no
  * other gateway here does it. Its default outbound deduplication of identical in-flight
- * subgraph requests stays on.
+ * subgraph requests stays on. Like the other peers it passes the client's signed identity
+ * headers on to the subgraphs (`propagateHeaders`), which the restaurant subgraphs require.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createGatewayRuntime } from '@graphql-hive/gateway';
 import { useJIT } from '@graphql-mesh/plugin-jit';
-import { readPeerSettings } from './peerSettings.ts';
+import { forwardedHeaders, readPeerSettings } from './peerSettings.ts';
 
 const { host, port, supergraphPath } = readPeerSettings();
 const runtime = createGatewayRuntime({
   supergraph: supergraphPath,
   logging: 'warn',
   plugins: () => [useJIT()],
+  propagateHeaders: {
+    fromClientToSubgraphs: ({ request }) =>
+      Object.fromEntries(forwardedHeaders.map((name) => [name, request.headers.get(name)])),
+  },
 });
 await runtime.getSchema();
 const server = createServer({ maxHeaderSize: 16_384 }, runtime);

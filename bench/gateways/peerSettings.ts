@@ -1,4 +1,5 @@
 import { envVar, readEnv } from '../../subgraphs/kit/config.ts';
+import { IDENTITY_HEADER, SIGNATURE_HEADER } from '../../subgraphs/kit/gatewayTrust.ts';
 
 /**
  * What every gateway start script takes, so all run alike: HOST (127.0.0.1), PORT (0, a free
@@ -16,3 +17,9 @@ export function readPeerSettings(env: NodeJS.ProcessEnv = process.env) {
   if (!values.SUPERGRAPH_PATH) throw new Error('SUPERGRAPH_PATH must name a supergraph file');
   return { host: values.HOST, port: values.PORT, supergraphPath: values.SUPERGRAPH_PATH };
 }
+
+/**
+ * The request headers the peers pass on to every subgraph: the signed caller identity the
+ * restaurant subgraphs require (bench/lib/benchIdentity.ts says why).
+ */
+export const forwardedHeaders = [IDENTITY_HEADER, SIGNATURE_HEADER];

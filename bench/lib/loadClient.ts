@@ -7,6 +7,8 @@ export interface LoadRequest {
   url: string;
   /** POST bodies, sent in turn on each connection. */
   bodies: string[];
+  /** Request headers besides `content-type`. */
+  headers?: Record<string, string>;
   connections: number;
   durationSec: number;
   /** When given, each response must equal it as JSON, or it counts as a mismatch. */

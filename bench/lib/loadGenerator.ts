@@ -28,7 +28,7 @@ async function runLoad(request: LoadRequest): Promise<LoadResult> {
     requests: request.bodies.map((body) => ({
       method: 'POST' as const,
       path: target.pathname,
-      headers: { 'content-type': 'application/json' },
+      headers: { ...request.headers, 'content-type': 'application/json' },
       body,
     })),
     ...(check ? { verifyBody: check.verify } : {}),

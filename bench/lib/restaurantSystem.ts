@@ -7,9 +7,13 @@
 import { createWorld } from '../../emulators/world.ts';
 import { startLocalSystem } from '../../gateway/localSystem.ts';
 import { closeOnSignal } from '../../subgraphs/kit/httpServer.ts';
+import { benchSecrets } from './benchIdentity.ts';
 
 const world = createWorld({ seed: 7, now: new Date('2026-11-26T12:00:00Z') });
-const system = await startLocalSystem({ world });
+const system = await startLocalSystem({
+  world,
+  secrets: { jwt: benchSecrets.jwt, gateway: benchSecrets.gateway },
+});
 const ready = {
   subgraphUrls: {
     pos: system.pos.url,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { locationOverviewQuery } from '../../test/readmeQuery.ts';
+import { benchBearerToken, signedIdentityHeaders } from './benchIdentity.ts';
 import { startChild } from './childProcess.ts';
 import { writeSupergraphWithRoutingUrls } from './supergraph.ts';
 
@@ -13,6 +14,10 @@ export interface RunningWorkload {
   supergraphPath: string;
   /** The POST body of the one operation the workload sends. */
   body: string;
+  /** Its request headers, made afresh before every load run (signatures expire). */
+  requestHeaders(): Record<string, string>;
+  /** More environment for OUR gateway, e.g. limits the workload's query needs raised. */
+  gatewayEnv?: Record<string, string>;
   /** The response every answer must equal; undefined: stock Apollo Gateway's first answer. */
   expectedJson?: string;
   /** Subgraphs that can be measured directly, with the bodies the gateways sent them. */
@@ -58,9 +63,15 @@ export const federationWorkload: MeasuredWorkload = {
     );
     const query = readFileSync(path('../federation/test-query.graphql'), 'utf8');
     const expected = readFileSync(path('../federation/expected-response.json'), 'utf8');
+    const authorization = `Bearer ${await benchBearerToken()}`;
     return {
       supergraphPath,
       body: JSON.stringify({ query, operationName: 'TestQuery' }),
+      requestHeaders: () => ({ authorization }),
+      // TestQuery nests four lists deep; at the default 20 items a list its estimated cost is
+      // over OUR gateway's default limit, which would refuse it. The other gateways have no
+      // such limit (the published Hive Gateway setup turns its own off).
+      gatewayEnv: { MAX_COST: '10000000' },
       expectedJson: JSON.stringify(JSON.parse(expected)),
       async seenSubgraphRequests() {
         const response = await fetch(`${origin}/seen-requests`);
@@ -89,6 +100,7 @@ export const restaurantWorkload: MeasuredWorkload = {
       subgraphUrls: Record<string, string>;
       locationId: string;
     };
+    const authorization = `Bearer ${await benchBearerToken()}`;
     return {
       supergraphPath: writeSupergraphWithRoutingUrls(
         path('../../schema/supergraph.graphql'),
@@ -98,6 +110,7 @@ export const restaurantWorkload: MeasuredWorkload = {
         query: locationOverviewQuery,
         variables: { locationId: ready.locationId, orders: 5 },
       }),
+      requestHeaders: () => ({ authorization, ...signedIdentityHeaders() }),
       stop: () => system.stop(),
     };
   },

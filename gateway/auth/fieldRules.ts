@@ -58,6 +58,18 @@ export function readFieldRules(supergraphSdl: string): FieldRules {
   return rules;
 }
 
+/**
+ * `@apollo/gateway` refuses a supergraph that links `@authenticated` or `@requiresScopes` `for:
+ * SECURITY`, rightly, since it would not enforce them. This gateway does (the request guard),
+ * so it serves the supergraph with those two links unmarked; without the guard it must not.
+ */
+export function acknowledgeEnforcedSecurityFeatures(supergraphSdl: string): string {
+  return supergraphSdl.replace(
+    /(@link\(url: "https:\/\/specs\.apollo\.dev\/(?:authenticated|requiresScopes)\/v[\d.]+"), for: SECURITY\)/g,
+    '$1)',
+  );
+}
+
 export function forbiddenFields(
   schema: GraphQLSchema,
   document: DocumentNode,

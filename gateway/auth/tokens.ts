@@ -17,6 +17,9 @@ export const scopesOfRole: Record<Role, readonly string[]> = {
   analyst: ['orders:read', 'inventory:read', 'introspection'],
 };
 
+/** For one machine only: production refuses to start without JWT_SECRET or JWKS_URL. */
+export const devJwtSecret = 'dev-jwt-secret-not-for-production-0123';
+
 export type TokenSource = { secret: string } | { jwksUrl: string };
 
 export interface TokenVerifier {

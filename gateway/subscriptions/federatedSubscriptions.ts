@@ -50,6 +50,8 @@ export interface FederatedSubscriptionsOptions {
   /** Data sources for the entity fetches of `rest`, by subgraph name. */
   dataSources: () => ServiceMap;
   subgraphUrl(name: string): string;
+  /** The caller's identity, signed for the subgraph, sent with the primary subscription. */
+  signedIdentity?: (context: Record<string, unknown>) => Record<string, string>;
   sockets: SubgraphSockets;
   counters: Counters;
 }
@@ -121,7 +123,12 @@ export function createFederatedSubscriptions(
     let closed = false;
     const unsubscribe = sockets.subscribe(
       options.subgraphUrl(subgraph),
-      { query: plan.primary.operation, variables, operationName: plan.primary.operationName },
+      {
+        query: plan.primary.operation,
+        variables,
+        operationName: plan.primary.operationName,
+        ...(options.signedIdentity ? { extensions: options.signedIdentity(request.context) } : {}),
+      },
       {
         // Events resolve one after another so every subscriber sees them in the subgraph's order.
         next: (event) => {

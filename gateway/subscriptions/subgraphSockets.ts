@@ -14,6 +14,8 @@ export interface SubgraphSockets {
       query: string;
       variables: Record<string, unknown>;
       operationName?: string | undefined;
+      /** Rides along with the subscribe message (the caller's signed identity). */
+      extensions?: Record<string, unknown>;
     },
     sink: {
       next(result: ExecutionResult): void;

@@ -1,11 +1,15 @@
 import type { Server } from 'node:http';
 import { RemoteGraphQLDataSource, type ServiceMap } from '@apollo/gateway';
 import type { ApolloServer, BaseContext } from '@apollo/server';
-import { type ExecutionResult, GraphQLError, print } from 'graphql';
+import { type ExecutionResult, GraphQLError, type GraphQLSchema, print } from 'graphql';
 // Aliased: Biome's React rules would take a `use` prefix for a React hook.
 import { useServer as serveGraphQLWs } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Counters } from '../../subgraphs/kit/counters.ts';
+import { type Identity, signIdentity } from '../../subgraphs/kit/gatewayTrust.ts';
+import type { TokenVerifier } from '../auth/tokens.ts';
+import type { RequestGuard } from '../requestGuard.ts';
+import { signSubgraphCalls } from '../subgraphIdentity.ts';
 import {
   createFederatedSubscriptions,
   type FederatedSubscriptions,
@@ -23,45 +27,96 @@ export interface SubscriptionServer {
   counters: Counters;
   /** Each subgraph's name and URL (routing URL, or its override). */
   subgraphs(): { name: string; url: string }[];
+  /** The API schema operations are validated against. */
+  schema(): GraphQLSchema;
   close(): Promise<void>;
 }
 
-export function startSubscriptionServer(options: {
+export interface SubscriptionServerOptions {
   http: Server;
   apollo: ApolloServer<BaseContext>;
   supergraphSdl: string;
   subgraphUrls: Record<string, string | undefined>;
   counters: Counters;
-}): SubscriptionServer {
+  /**
+   * Authentication on `connection_init` (`connectionParams.authorization`, as over HTTP) and the
+   * request checks per subscription; absent: no authentication (benchmarks only).
+   */
+  auth?: { verifier: TokenVerifier; guard: () => RequestGuard } | undefined;
+  /** Signs the caller's identity for the subgraphs (gatewayTrust.ts). */
+  trustSecret?: string | undefined;
+}
+
+/** Who the gateway is when it opens a subgraph connection (each subscription says whom for). */
+const gatewayIdentity: Identity = { subject: 'gateway', roles: [], locationIds: [], scopes: [] };
+
+export function startSubscriptionServer(options: SubscriptionServerOptions): SubscriptionServer {
   const planner = createSubscriptionPlanner(options.supergraphSdl);
   const urlOf = (name: string) => {
     const url = options.subgraphUrls[name] ?? planner.subgraphs.find((s) => s.name === name)?.url;
     if (!url) throw new GraphQLError(`unknown subgraph ${name}`);
     return url;
   };
+  const { counters, trustSecret, auth } = options;
   const dataSources: ServiceMap = Object.fromEntries(
-    planner.subgraphs.map(({ name }) => [name, new RemoteGraphQLDataSource({ url: urlOf(name) })]),
+    planner.subgraphs.map(({ name }) => {
+      const source = new RemoteGraphQLDataSource({ url: urlOf(name) });
+      return [name, trustSecret ? signSubgraphCalls(source, trustSecret) : source];
+    }),
   );
-  const { counters } = options;
-  const sockets = createSubgraphSockets();
+  const sockets = createSubgraphSockets(
+    trustSecret ? { connectionParams: () => signIdentity(gatewayIdentity, trustSecret) } : {},
+  );
   const subscriptions = createFederatedSubscriptions({
     planner: () => planner,
     dataSources: () => dataSources,
     subgraphUrl: urlOf,
+    ...(trustSecret
+      ? {
+          signedIdentity: (context: Record<string, unknown>) =>
+            context.identity ? signIdentity(context.identity as Identity, trustSecret) : {},
+        }
+      : {}),
     sockets,
     counters,
   });
+  const identities = new WeakMap<object, Identity>();
 
   const wss = new WebSocketServer({ server: options.http, path: '/graphql' });
   const server = serveGraphQLWs(
     {
       schema: planner.schema,
+      onConnect: async (ctx) => {
+        if (!auth) return true;
+        const params = ctx.connectionParams ?? {};
+        const authorization = params.authorization ?? params.Authorization;
+        try {
+          const identity = await auth.verifier.verify(
+            typeof authorization === 'string' ? authorization : undefined,
+          );
+          identities.set(ctx, identity);
+          return true;
+        } catch {
+          // graphql-ws closes with 4403 Forbidden: the client sees why at once.
+          return false;
+        }
+      },
+      onSubscribe: (ctx, _id, payload) => {
+        const identity = identities.get(ctx);
+        if (!auth || !identity) return undefined;
+        const result = auth.guard().checkOperation(payload, identity);
+        return 'error' in result ? [result.error] : undefined;
+      },
+      context: (ctx) => ({ identity: identities.get(ctx) }),
       execute: async (args): Promise<ExecutionResult> => {
-        const response = await options.apollo.executeOperation({
-          query: print(args.document),
-          variables: args.variableValues ?? {},
-          ...(args.operationName ? { operationName: args.operationName } : {}),
-        });
+        const response = await options.apollo.executeOperation(
+          {
+            query: print(args.document),
+            variables: args.variableValues ?? {},
+            ...(args.operationName ? { operationName: args.operationName } : {}),
+          },
+          { contextValue: (args.contextValue ?? {}) as BaseContext },
+        );
         if (response.body.kind === 'single') return response.body.singleResult as ExecutionResult;
         return {
           errors: [new GraphQLError('incremental delivery is not supported over graphql-ws')],
@@ -72,8 +127,10 @@ export function startSubscriptionServer(options: {
           document: args.document,
           operationName: args.operationName ?? undefined,
           variables: (args.variableValues ?? {}) as Record<string, unknown>,
-          context: {},
-          scope: '',
+          context: (args.contextValue ?? {}) as Record<string, unknown>,
+          scope: JSON.stringify(
+            (args.contextValue as { identity?: Identity } | undefined)?.identity ?? null,
+          ),
         }),
     },
     wss,
@@ -81,6 +138,7 @@ export function startSubscriptionServer(options: {
   return {
     subscriptions,
     counters,
+    schema: () => planner.schema,
     subgraphs: () => planner.subgraphs.map(({ name }) => ({ name, url: urlOf(name) })),
     async close() {
       subscriptions.close();

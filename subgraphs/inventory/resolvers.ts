@@ -1,48 +1,56 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { type DomainEvent, type EventBus, EventTopic, eventsOf } from '../kit/eventBus.ts';
+import { requireVisible, type ScopedContext, sees } from '../kit/locationScope.ts';
 import type { StockCount } from './client.ts';
 import type { InventoryLoaders } from './loaders.ts';
 
-export interface InventoryContext {
+export interface InventoryContext extends ScopedContext {
   loaders: InventoryLoaders;
   bus: EventBus;
 }
 
 type Ref = { id: string };
 
-async function stockAt(loaders: InventoryLoaders, menuItemId: string, locationId: string) {
-  const counts = await loaders.stockByMenuItem.load(menuItemId);
+async function stockAt(context: InventoryContext, menuItemId: string, locationId: string) {
+  if (!sees(context, locationId)) return null;
+  const counts = await context.loaders.stockByMenuItem.load(menuItemId);
   return counts.find((count) => count.locationId === locationId) ?? null;
 }
 
 export const inventoryResolvers: GraphQLResolverMap<InventoryContext> = {
   Query: {
-    stock: (_root, args: { menuItemId: string; locationId: string }, { loaders }) =>
-      stockAt(loaders, args.menuItemId, args.locationId),
+    stock: (_root, args: { menuItemId: string; locationId: string }, context) =>
+      stockAt(context, args.menuItemId, args.locationId),
   },
   Subscription: {
     stockChanged: {
-      subscribe: (_root, args: { locationId: string; below?: number | null }, { bus }) =>
-        eventsOf<StockCount>(
-          bus,
+      subscribe: (_root, args: { locationId: string; below?: number | null }, context) => {
+        requireVisible(context, args.locationId);
+        return eventsOf<StockCount>(
+          context.bus,
           EventTopic.stockChanged,
           (count) =>
             count.locationId === args.locationId &&
             (args.below === undefined || args.below === null || count.quantity < args.below),
-        ),
+        );
+      },
       resolve: (event: DomainEvent<StockCount>) => event.payload,
     },
   },
   MenuItem: {
     __resolveReference: (ref: Ref) => ref,
-    stock: (item: Ref, { locationId }: { locationId: string }, { loaders }) =>
-      stockAt(loaders, item.id, locationId),
-    stockLevels: (item: Ref, _args, { loaders }) => loaders.stockByMenuItem.load(item.id),
+    stock: (item: Ref, { locationId }: { locationId: string }, context) =>
+      stockAt(context, item.id, locationId),
+    stockLevels: async (item: Ref, _args, context) =>
+      (await context.loaders.stockByMenuItem.load(item.id)).filter((count) =>
+        sees(context, count.locationId),
+      ),
   },
   Location: {
     __resolveReference: (ref: Ref) => ref,
-    lowStockItems: async (location: Ref, { below }: { below: number }, { loaders }) => {
-      const counts = await loaders.stockByLocation.load(location.id);
+    lowStockItems: async (location: Ref, { below }: { below: number }, context) => {
+      if (!sees(context, location.id)) return [];
+      const counts = await context.loaders.stockByLocation.load(location.id);
       return counts
         .filter((count) => count.quantity < below)
         .sort((a, b) => a.quantity - b.quantity || a.menuItemId.localeCompare(b.menuItemId));

@@ -24,7 +24,8 @@ export function startInventorySubgraph(settings: SubgraphSettings): Promise<Inve
         });
         return { client, ...stores };
       },
-      createContext: (stores, runtime) => ({
+      createContext: (stores, runtime, identity) => ({
+        identity,
         loaders: createInventoryLoaders(stores, settings),
         bus: runtime.bus,
       }),

@@ -34,6 +34,14 @@ export const envVar = {
   optionalString: () => z.string().min(1).optional(),
   positiveInt: (fallback: number) => z.coerce.number().int().positive().default(fallback),
   string: (fallback: string) => z.string().min(1).default(fallback),
+  /**
+   * A secret of at least 16 characters. The development fallback lets `npm start` run on one
+   * machine; with NODE_ENV=production the variable must be set.
+   */
+  secret: (developmentFallback: string) =>
+    process.env.NODE_ENV === 'production'
+      ? z.string().min(16, 'must be set to a secret of at least 16 characters in production')
+      : z.string().min(16).default(developmentFallback),
   flag: (fallback: boolean) =>
     z
       .enum(['true', 'false', '1', '0'])

@@ -15,6 +15,9 @@ export interface Identity {
   scopes: string[];
 }
 
+/** For one machine only: production refuses to start with it (config.ts `envVar.secret`). */
+export const devGatewaySecret = 'dev-gateway-shared-secret-not-for-production';
+
 export const IDENTITY_HEADER = 'x-gateway-identity';
 export const SIGNATURE_HEADER = 'x-gateway-signature';
 

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type ApolloServer, type BaseContext, HeaderMap } from '@apollo/server';
+import { GraphQLError } from 'graphql';
 
 /**
  * Serves an Apollo Server over plain `node:http`, without a framework: the body is read with a
@@ -8,13 +9,25 @@ import { type ApolloServer, type BaseContext, HeaderMap } from '@apollo/server';
  */
 export interface GraphQLHandlerOptions<C extends BaseContext> {
   server: ApolloServer<C>;
-  context: (req: IncomingMessage) => Promise<C>;
+  /**
+   * Builds the request's context before Apollo runs; a GraphQLError thrown here (a refused
+   * token, a limit) is answered directly with its `extensions.http.status` and code.
+   */
+  context: (req: IncomingMessage, body: GraphQLRequestBody) => Promise<C>;
   maxBodyBytes: number;
   /** Told about every request once answered: for request counters and latency histograms. */
   observe?: (request: { operationName: string; status: number; seconds: number }) => void;
 }
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+/** A GraphQL-over-HTTP request's fields, from the JSON body or a GET's query string. */
+export interface GraphQLRequestBody {
+  query?: unknown;
+  operationName?: unknown;
+  variables?: unknown;
+  extensions?: unknown;
+}
 
 export function createGraphQLHandler<C extends BaseContext>(
   options: GraphQLHandlerOptions<C>,
@@ -50,9 +63,22 @@ export function createGraphQLHandler<C extends BaseContext>(
     }
     operationName = operationLabel(body);
     const url = new URL(req.url ?? '/', 'http://localhost');
+    let contextValue: C;
+    try {
+      contextValue = await context(req, requestFields(req.method, body, url));
+    } catch (error) {
+      if (!(error instanceof GraphQLError)) throw error;
+      const http = error.extensions.http as { status?: number } | undefined;
+      return sendGraphQLError(
+        res,
+        http?.status ?? 400,
+        String(error.extensions.code),
+        error.message,
+      );
+    }
     const response = await server.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-      context: () => context(req),
+      context: async () => contextValue,
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
@@ -83,6 +109,28 @@ function operationLabel(body: unknown): string {
         : undefined;
   if (named === undefined) return 'anonymous';
   return /^[_A-Za-z]\w{0,63}$/.test(named) ? named : 'invalid';
+}
+
+function requestFields(method: string | undefined, body: unknown, url: URL): GraphQLRequestBody {
+  if (method === 'GET') {
+    const json = (name: string) => {
+      const value = url.searchParams.get(name);
+      try {
+        return value === null ? undefined : JSON.parse(value);
+      } catch {
+        return undefined;
+      }
+    };
+    return {
+      query: url.searchParams.get('query') ?? undefined,
+      operationName: url.searchParams.get('operationName') ?? undefined,
+      variables: json('variables'),
+      extensions: json('extensions'),
+    };
+  }
+  return typeof body === 'object' && body !== null && !Array.isArray(body)
+    ? (body as GraphQLRequestBody)
+    : {};
 }
 
 export function sendGraphQLError(

@@ -3,6 +3,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/ind
 import type { Counters } from './counters.ts';
 import type { EntityCache } from './entityCache.ts';
 import type { EventBus } from './eventBus.ts';
+import type { Identity } from './gatewayTrust.ts';
 import type { Route, ServiceHandle } from './httpServer.ts';
 import { defaultResilience } from './resilience.ts';
 import {
@@ -31,7 +32,7 @@ export interface SubgraphDefinition<S, C extends BaseContext> {
   /** Builds the long-lived stores (vendor client, cross-request cache) once per process. */
   createStores(runtime: SubgraphRuntime, settings: SubgraphSettings): S;
   /** Builds one request's (or one subscription's) context: fresh loaders over the stores. */
-  createContext(stores: S, runtime: SubgraphRuntime): C;
+  createContext(stores: S, runtime: SubgraphRuntime, identity: Identity): C;
   /** HTTP routes beside `/graphql`, e.g. the vendor's webhook receiver. */
   routes?(stores: S, runtime: SubgraphRuntime): Record<string, Route>;
   /** Work that runs while the subgraph does (e.g. reconciliation polling); returns its stop. */
@@ -51,7 +52,8 @@ export async function startSubgraph<S, C extends BaseContext>(
   const server = await startSubgraphServer<C>({
     name: definition.name,
     resolvers: definition.resolvers,
-    context: async () => definition.createContext(stores, runtime),
+    context: async (identity) => definition.createContext(stores, runtime, identity),
+    trustSecret: settings.trustSecret,
     host: settings.host,
     port: settings.port,
     routes: definition.routes?.(stores, runtime) ?? {},

@@ -4,6 +4,7 @@ import { type Counters, createCounters } from './counters.ts';
 import { createEntityCache, type EntityCache } from './entityCache.ts';
 import { createInProcessEventBus, type EventBus } from './eventBus.ts';
 import { createEventLedger, type EventLedger } from './eventLedger.ts';
+import { devGatewaySecret } from './gatewayTrust.ts';
 import type { ResilienceSettings } from './resilience.ts';
 import { createRateLimiter, resilienceEnvShape, resilienceFromEnv } from './resilienceSettings.ts';
 import { createSyncStore, type SyncStore } from './syncStore.ts';
@@ -32,6 +33,8 @@ export interface SubgraphSettings {
   webhook?: { signatureKey?: string | undefined; notificationUrl?: string | undefined };
   /** How often to poll the vendor for changes webhooks missed; 0 turns it off (default 30 s). */
   reconcileIntervalMs?: number | undefined;
+  /** Shared with the gateway only: it signs the caller's identity on every call. */
+  trustSecret: string;
 }
 
 /** The parts every subgraph builds the same way from its settings. */
@@ -115,6 +118,7 @@ export function readSubgraphSettings(
       UPSTREAM_TIMEOUT_MS: envVar.milliseconds(3_000),
       ...resilienceEnvShape(prefix),
       REDIS_URL: envVar.optionalUrl(),
+      GATEWAY_SHARED_SECRET: envVar.secret(devGatewaySecret),
       CACHE_PREFIX: envVar.string('restaurant-graph'),
       SUBGRAPH_CACHE: envVar.flag(true),
       SUBGRAPH_BATCHING: envVar.flag(true),
@@ -133,6 +137,7 @@ export function readSubgraphSettings(
       timeoutMs: values.UPSTREAM_TIMEOUT_MS as number,
     },
     redisUrl: values.REDIS_URL as string | undefined,
+    trustSecret: values.GATEWAY_SHARED_SECRET as string,
     cachePrefix: values.CACHE_PREFIX as string,
     caching: values.SUBGRAPH_CACHE as boolean,
     batching: values.SUBGRAPH_BATCHING as boolean,

@@ -4,13 +4,17 @@ import { ApolloServer, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
-import { parse } from 'graphql';
+import { GraphQLError, parse } from 'graphql';
 // Aliased: Biome's React rules would take a `use` prefix for a React hook.
 import { useServer as serveGraphQLWs } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import { type Identity, verifyIdentity } from './gatewayTrust.ts';
 import { createGraphQLHandler } from './graphqlHttp.ts';
 import { closeServer, listen, type Route, type ServiceHandle } from './httpServer.ts';
 import { staleDataPlugin, withRequestScope } from './requestScope.ts';
+
+const asHeaders = (value: unknown): Record<string, string | undefined> =>
+  typeof value === 'object' && value !== null ? (value as Record<string, string | undefined>) : {};
 
 /** The subgraph's SDL, from `schema/<name>.graphql` (SDL never lives in TypeScript). */
 export async function readSubgraphSdl(name: string): Promise<string> {
@@ -20,7 +24,10 @@ export async function readSubgraphSdl(name: string): Promise<string> {
 export interface SubgraphServerOptions<C extends BaseContext> {
   name: string;
   resolvers: GraphQLResolverMap<C>;
-  context: (req: IncomingMessage) => Promise<C>;
+  /** One request's (or subscription's) context, for the caller the gateway vouched for. */
+  context: (identity: Identity) => Promise<C>;
+  /** The secret shared with the gateway (gatewayTrust.ts): requests without its signature are refused. */
+  trustSecret: string;
   host: string;
   port: number;
   /** More routes beside `/graphql` and `/healthz` (e.g. the webhook receiver). */
@@ -48,9 +55,18 @@ export async function startSubgraphServer<C extends BaseContext>(
     plugins: [ApolloServerPluginInlineTraceDisabled(), staleDataPlugin<C>()],
   });
   await server.start();
+  const trusted = (headers: Record<string, string | string[] | undefined>, maxAgeMs?: number) => {
+    const result = verifyIdentity(headers, options.trustSecret, maxAgeMs ? { maxAgeMs } : {});
+    if (!result.ok) {
+      throw new GraphQLError(`only the gateway may call this subgraph: ${result.reason}`, {
+        extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+      });
+    }
+    return result.identity;
+  };
   const graphql = createGraphQLHandler({
     server,
-    context: options.context,
+    context: (req: IncomingMessage) => options.context(trusted(req.headers)),
     maxBodyBytes: 1024 * 1024,
   });
   const { server: http, origin } = await listen({
@@ -67,8 +83,22 @@ export async function startSubgraphServer<C extends BaseContext>(
     },
   });
   const sockets = new WebSocketServer({ server: http, path: '/graphql' });
+  // The connection proves it is the gateway with a fresh signature; each subscription then
+  // carries its caller's identity, signed, which stays valid while the connection lives.
   const subscriptions = serveGraphQLWs<Record<string, unknown>>(
-    { schema, context: (ctx) => options.context(ctx.extra.request) },
+    {
+      schema,
+      onConnect: (ctx) => {
+        try {
+          trusted(asHeaders(ctx.connectionParams));
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      context: (_ctx, _id, payload) =>
+        options.context(trusted(asHeaders(payload.extensions), Number.POSITIVE_INFINITY)),
+    },
     sockets,
   );
   return {

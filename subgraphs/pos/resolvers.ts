@@ -2,10 +2,11 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/ind
 import { badUserInput, orNull } from '../kit/errors.ts';
 import { type DomainEvent, type EventBus, EventTopic, eventsOf } from '../kit/eventBus.ts';
 import { lazyFields } from '../kit/lazyFields.ts';
+import { ifVisible, requireVisible, type ScopedContext, sees } from '../kit/locationScope.ts';
 import type { LineItem, Location, MenuItem, Order, OrderState } from './client.ts';
 import type { PosLoaders } from './loaders.ts';
 
-export interface PosContext {
+export interface PosContext extends ScopedContext {
   loaders: PosLoaders;
   bus: EventBus;
 }
@@ -21,16 +22,25 @@ function pageSize(first: number, max: number): number {
 
 export const posResolvers: GraphQLResolverMap<PosContext> = {
   Query: {
-    locations: (_root, _args, { loaders }) => loaders.allLocations(),
-    location: (_root, { id }: Ref, { loaders }) => orNull(loaders.location.load(id)),
-    order: (_root, { id }: Ref, { loaders }) => orNull(loaders.order.load(id)),
+    locations: async (_root, _args, context) =>
+      (await context.loaders.allLocations()).filter((location) => sees(context, location.id)),
+    location: async (_root, { id }: Ref, context) =>
+      sees(context, id) ? orNull(context.loaders.location.load(id)) : null,
+    order: async (_root, { id }: Ref, context) =>
+      ifVisible(context, await orNull(context.loaders.order.load(id)), (order) => order.locationId),
     menuItem: (_root, { id }: Ref, { loaders }) => orNull(loaders.menuItem.load(id)),
     menuItems: (_root, _args, { loaders }) => loaders.allMenuItems(),
   },
   Subscription: {
     orderChanged: {
-      subscribe: (_root, { locationId }: { locationId: string }, { bus }) =>
-        eventsOf<Order>(bus, EventTopic.orderChanged, (order) => order.locationId === locationId),
+      subscribe: (_root, { locationId }: { locationId: string }, context) => {
+        requireVisible(context, locationId);
+        return eventsOf<Order>(
+          context.bus,
+          EventTopic.orderChanged,
+          (order) => order.locationId === locationId,
+        );
+      },
       resolve: (event: DomainEvent<Order>) => event.payload,
     },
   },
@@ -38,7 +48,8 @@ export const posResolvers: GraphQLResolverMap<PosContext> = {
     // POS owns locations and menu items: a reference from the gateway is checked (and loaded,
     // since the gateway only asks POS for them to read POS fields); a parent field's bare
     // `{ id }` stays lazy, so `menuItem { id }` costs nothing.
-    __resolveReference: (ref: Ref, { loaders }: PosContext) => loaders.location.load(ref.id),
+    __resolveReference: (ref: Ref, context: PosContext) =>
+      sees(context, ref.id) ? context.loaders.location.load(ref.id) : null,
     ...lazyFields<PosContext, Location>(
       ({ loaders }, id) => loaders.location.load(id),
       ['name', 'timezone', 'currency', 'address', 'status'],
@@ -63,7 +74,8 @@ export const posResolvers: GraphQLResolverMap<PosContext> = {
     },
   },
   Order: {
-    __resolveReference: (ref: Ref, { loaders }: PosContext) => loaders.order.load(ref.id),
+    __resolveReference: async (ref: Ref, context: PosContext) =>
+      ifVisible(context, await context.loaders.order.load(ref.id), (order) => order.locationId),
     location: (order: Order) => ({ id: order.locationId }),
   },
   LineItem: {

@@ -24,7 +24,8 @@ export function startPosSubgraph(settings: SubgraphSettings): Promise<PosSubgrap
         });
         return { client, ...stores, orderChanges: createOrderChanges(stores) };
       },
-      createContext: (stores, runtime) => ({
+      createContext: (stores, runtime, identity) => ({
+        identity,
         loaders: createPosLoaders(stores.client, stores, settings),
         bus: runtime.bus,
       }),

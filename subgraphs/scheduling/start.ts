@@ -28,7 +28,8 @@ export function startSchedulingSubgraph(settings: SubgraphSettings): Promise<Sch
         });
         return { client, ...stores };
       },
-      createContext: (stores, runtime) => ({
+      createContext: (stores, runtime, identity) => ({
+        identity,
         loaders: createSchedulingLoaders(stores, settings),
         bus: runtime.bus,
       }),

@@ -1,9 +1,10 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorld } from '../../emulators/world.ts';
-import { type LocalSystem, startLocalSystem } from '../../gateway/localSystem.ts';
+import type { LocalSystem } from '../../gateway/localSystem.ts';
 import { EventTopic } from '../../subgraphs/kit/eventBus.ts';
 import { openOrdersNewestFirst } from '../expected.ts';
+import { startTestSystem } from '../system.ts';
 import { artifactPath, chromiumAvailable, launchChromium } from './chromium.ts';
 
 const withChromium = chromiumAvailable();
@@ -17,7 +18,7 @@ describe.skipIf(!withChromium)('the explorer in headless Chromium', () => {
   const outsideRequests: string[] = [];
 
   beforeAll(async () => {
-    system = await startLocalSystem({ world });
+    system = await startTestSystem({ world });
     browser = await launchChromium();
     page = await browser.newPage();
     page.on('console', (message) => console.log(`[browser ${message.type()}] ${message.text()}`));

@@ -1,12 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createWorld } from '../../emulators/world.ts';
-import {
-  type LocalSystem,
-  type LocalSystemOptions,
-  startLocalSystem,
-} from '../../gateway/localSystem.ts';
+import type { LocalSystem, LocalSystemOptions } from '../../gateway/localSystem.ts';
 import { type GraphQLResponse, postGraphQL } from '../graphqlClient.ts';
 import { locationOverviewQuery } from '../readmeQuery.ts';
+import { startTestSystem } from '../system.ts';
 import { fastPolicies } from './fastPolicies.ts';
 
 /**
@@ -23,7 +20,7 @@ afterAll(async () => {
 });
 
 async function start(subgraphs: LocalSystemOptions['subgraphs'] = {}): Promise<LocalSystem> {
-  const system = await startLocalSystem({
+  const system = await startTestSystem({
     world,
     subgraphs: { resilience: fastPolicies({ requestBudgetMs: budgetMs }), ...subgraphs },
   });

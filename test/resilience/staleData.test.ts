@@ -1,6 +1,6 @@
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { createWorld } from '../../emulators/world.ts';
-import { type LocalSystem, startLocalSystem } from '../../gateway/localSystem.ts';
+import type { LocalSystem } from '../../gateway/localSystem.ts';
 import { freshForMs } from '../../subgraphs/kit/cachePolicy.ts';
 import { createCounters } from '../../subgraphs/kit/counters.ts';
 import { createEntityCache } from '../../subgraphs/kit/entityCache.ts';
@@ -9,6 +9,7 @@ import { ErrorCode, UpstreamError } from '../../subgraphs/kit/errors.ts';
 import { staleDataSoFar, withRequestScope } from '../../subgraphs/kit/requestScope.ts';
 import { postGraphQL } from '../graphqlClient.ts';
 import { locationOverviewQuery } from '../readmeQuery.ts';
+import { startTestSystem } from '../system.ts';
 import { fastPolicies } from './fastPolicies.ts';
 
 const outage = (code: 'UPSTREAM_UNAVAILABLE' | 'UPSTREAM_BAD_RESPONSE') =>
@@ -79,7 +80,7 @@ describe('stale data through the gateway', () => {
   });
 
   it('with POS down, a warm cache answers in full and extensions.staleData says what and how old', async () => {
-    system = await startLocalSystem({
+    system = await startTestSystem({
       world,
       subgraphs: { resilience: fastPolicies() },
     });

@@ -5,6 +5,7 @@ import { createWorld } from '../../emulators/world.ts';
 import { defaultSupergraphPath } from '../../gateway/settings.ts';
 import { type RunningGateway, startGateway } from '../../gateway/startGateway.ts';
 import { startInventorySubgraph } from '../../subgraphs/inventory/start.ts';
+import { devGatewaySecret } from '../../subgraphs/kit/gatewayTrust.ts';
 import type { ServiceHandle } from '../../subgraphs/kit/httpServer.ts';
 import type { SubgraphSettings } from '../../subgraphs/kit/subgraphRuntime.ts';
 import { startPosSubgraph } from '../../subgraphs/pos/start.ts';
@@ -12,6 +13,7 @@ import { startSchedulingSubgraph } from '../../subgraphs/scheduling/start.ts';
 import { type GraphQLResponse, postGraphQL } from '../graphqlClient.ts';
 import { type SpawnedService, spawnService } from '../processes.ts';
 import { locationOverviewQuery } from '../readmeQuery.ts';
+import { authorizeByDefault, devGatewayAuth } from '../system.ts';
 import { fastPolicies } from './fastPolicies.ts';
 
 /**
@@ -33,6 +35,7 @@ const settings = (baseUrl: string, port = 0): SubgraphSettings => ({
   caching: true,
   batching: true,
   resilience: fastPolicies(),
+  trustSecret: devGatewaySecret,
 });
 
 async function freePort(): Promise<number> {
@@ -55,7 +58,9 @@ async function gatewayWithInventoryAt(inventoryUrl: string): Promise<RunningGate
     supergraphPath: defaultSupergraphPath,
     subgraphUrls: { pos: pos.url, inventory: inventoryUrl, scheduling: scheduling.url },
     maxBodyBytes: 1024 * 1024,
+    auth: await devGatewayAuth(),
   });
+  await authorizeByDefault(gateway.url);
   services.push(gateway, pos, scheduling);
   return gateway;
 }

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { postGraphQL } from '../graphqlClient.ts';
 import { type SpawnedService, spawnService } from '../processes.ts';
 import { locationOverviewQuery } from '../readmeQuery.ts';
+import { authorizeByDefault } from '../system.ts';
 
 const running: SpawnedService[] = [];
 afterAll(async () => {
@@ -50,6 +51,7 @@ describe('every service as its own process', () => {
       SCHEDULING_SUBGRAPH_URL: scheduling,
     });
     const [, gatewayUrl] = await gateway.waitFor(urlPattern('gateway at'));
+    await authorizeByDefault(gatewayUrl ?? '');
 
     const { body: locations } = await postGraphQL<{ locations: { id: string }[] }>(
       gatewayUrl ?? '',
@@ -77,9 +79,13 @@ describe('every service as its own process', () => {
     });
     const [, gatewayUrl] = await launcher.waitFor(urlPattern('gateway ready at'));
     const [, locationId] = launcher.output().match(/location (\w+): /) ?? [];
-    const { body } = await postGraphQL<Overview>(gatewayUrl ?? '', locationOverviewQuery, {
-      locationId,
-    });
+    const [, staffToken] = launcher.output().match(/ {2}staff: (\S+)/) ?? [];
+    const { body } = await postGraphQL<Overview>(
+      gatewayUrl ?? '',
+      locationOverviewQuery,
+      { locationId },
+      { authorization: `Bearer ${staffToken}` },
+    );
     expect(body.errors).toBeUndefined();
     expect(body.data?.location.name).toMatch(/\w/);
     expect(body.data?.location.openOrders).toHaveLength(5);

@@ -1,15 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorld } from '../../emulators/world.ts';
-import { type LocalSystem, startLocalSystem } from '../../gateway/localSystem.ts';
+import type { LocalSystem } from '../../gateway/localSystem.ts';
 import { expectedOverview } from '../expected.ts';
 import { postGraphQL } from '../graphqlClient.ts';
 import { locationOverviewQuery } from '../readmeQuery.ts';
+import { startTestSystem } from '../system.ts';
 
 const world = createWorld({ seed: 7, now: new Date('2026-11-26T12:00:00Z') });
 let system: LocalSystem;
 
 beforeAll(async () => {
-  system = await startLocalSystem({ world });
+  system = await startTestSystem({ world });
 });
 afterAll(async () => {
   await system?.close();

@@ -2,11 +2,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TOKEN } from '../../emulators/index.ts';
 import type { Order } from '../../emulators/square-types.ts';
 import { createWorld, type World } from '../../emulators/world.ts';
-import { type LocalSystem, startLocalSystem } from '../../gateway/localSystem.ts';
+import type { LocalSystem } from '../../gateway/localSystem.ts';
 import { squareClient } from '../emulators/square-client.ts';
 import { inStock, menuItemFullName, offShiftMember, openOrdersNewestFirst } from '../expected.ts';
 import { postGraphQL } from '../graphqlClient.ts';
 import { connect, rootField, subscribe, untilSubscribed } from '../subscriptionClient.ts';
+import { startTestSystem } from '../system.ts';
 import { orderUpdatedEvent, sendWebhook } from '../webhookSender.ts';
 
 /**
@@ -124,7 +125,7 @@ describe('vendor webhooks through the gateway to subscribed clients', () => {
   const world = createWorld({ seed: 21, now: new Date('2026-11-26T12:00:00Z') });
   let system: LocalSystem;
   beforeAll(async () => {
-    system = await startLocalSystem({ world, webhooks });
+    system = await startTestSystem({ world, webhooks });
   });
   afterEach(() => {
     for (const emulator of [
@@ -423,7 +424,7 @@ describe('reconciliation', () => {
   const intervalMs = 200;
   let system: LocalSystem;
   beforeAll(async () => {
-    system = await startLocalSystem({
+    system = await startTestSystem({
       world,
       webhooks,
       subgraphs: { reconcileIntervalMs: intervalMs },

@@ -1,16 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorld } from '../../emulators/world.ts';
-import { type LocalSystem, startLocalSystem } from '../../gateway/localSystem.ts';
+import type { LocalSystem } from '../../gateway/localSystem.ts';
 import { EventTopic } from '../../subgraphs/kit/eventBus.ts';
 import type { Order } from '../../subgraphs/pos/client.ts';
 import { inStock, menuItemFullName, onShiftNow, openOrdersNewestFirst } from '../expected.ts';
 import { connect, rootField, subscribe } from '../subscriptionClient.ts';
+import { startTestSystem } from '../system.ts';
 
 const world = createWorld({ seed: 11, now: new Date('2026-11-26T12:00:00Z') });
 let system: LocalSystem;
 
 beforeAll(async () => {
-  system = await startLocalSystem({ world });
+  system = await startTestSystem({ world });
 });
 afterAll(async () => {
   await system?.close();

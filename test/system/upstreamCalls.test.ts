@@ -1,13 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createWorld, type World } from '../../emulators/world.ts';
-import {
-  type LocalSystem,
-  type LocalSystemOptions,
-  startLocalSystem,
-} from '../../gateway/localSystem.ts';
+import { defaultOperationLimits } from '../../gateway/limits/operationLimits.ts';
+import type { LocalSystem, LocalSystemOptions } from '../../gateway/localSystem.ts';
 import { postGraphQL } from '../graphqlClient.ts';
 import { locationOverviewQuery } from '../readmeQuery.ts';
 import { redisAvailable, testRedisUrl, uniqueNamespace } from '../redis.ts';
+import { startTestSystem } from '../system.ts';
 
 const opened: LocalSystem[] = [];
 afterAll(async () => {
@@ -22,8 +20,11 @@ function worldWithOpenOrders(openOrders: number): { world: World; locationId: st
   return { world, locationId };
 }
 
+// Hundreds of orders with their lines are far above the default cost limit, on purpose.
+const roomyLimits = { ...defaultOperationLimits, maxCost: 1_000_000 };
+
 async function start(world: World, options: LocalSystemOptions = {}): Promise<LocalSystem> {
-  const system = await startLocalSystem({ world, ...options });
+  const system = await startTestSystem({ world, limits: roomyLimits, ...options });
   opened.push(system);
   return system;
 }

@@ -3,6 +3,7 @@ import { DEFAULT_TOKEN, type Emulators, startEmulators } from '../../emulators/i
 import type { Order } from '../../emulators/square-types.ts';
 import { createWorld } from '../../emulators/world.ts';
 import { type DomainEvent, EventTopic } from '../../subgraphs/kit/eventBus.ts';
+import { devGatewaySecret } from '../../subgraphs/kit/gatewayTrust.ts';
 import type { SubgraphSettings } from '../../subgraphs/kit/subgraphRuntime.ts';
 import { type PosSubgraph, startPosSubgraph } from '../../subgraphs/pos/start.ts';
 import { redisAvailable, testRedisUrl, uniqueNamespace } from '../redis.ts';
@@ -31,6 +32,7 @@ async function startPos(settings: Partial<SubgraphSettings> = {}): Promise<PosSu
     caching: true,
     batching: true,
     reconcileIntervalMs: 0,
+    trustSecret: devGatewaySecret,
     webhook: { signatureKey: 'pos-test-key' },
     ...settings,
   });

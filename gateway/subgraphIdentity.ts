@@ -1,0 +1,28 @@
+import type { RemoteGraphQLDataSource } from '@apollo/gateway';
+import { type Identity, signIdentity } from '../subgraphs/kit/gatewayTrust.ts';
+
+/**
+ * Every subgraph call carries the caller's verified identity, signed with the secret the
+ * gateway shares with the subgraphs (subgraphs/kit/gatewayTrust.ts). The signing time is
+ * rounded down to the second, so identical calls for one caller in the same second stay
+ * identical (the in-flight deduplication can share them) while a replay still expires.
+ */
+export interface GatewayRequestContext {
+  identity?: Identity;
+}
+
+export function signSubgraphCalls<D extends RemoteGraphQLDataSource>(source: D, secret: string): D {
+  const previous = source.willSendRequest?.bind(source);
+  source.willSendRequest = async (options) => {
+    const identity = (options.context as GatewayRequestContext | undefined)?.identity;
+    const headers = options.request.http?.headers;
+    if (identity && headers) {
+      const signedAt = Math.floor(Date.now() / 1000) * 1000;
+      for (const [name, value] of Object.entries(signIdentity(identity, secret, signedAt))) {
+        headers.set(name, value);
+      }
+    }
+    return previous?.(options);
+  };
+  return source;
+}

@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWorld } from '../../emulators/world.ts';
+import { devJwtSecret, mintDevToken } from '../../gateway/auth/tokens.ts';
+import type { LocalSystem } from '../../gateway/localSystem.ts';
+import { EventTopic } from '../../subgraphs/kit/eventBus.ts';
+import { openOrdersNewestFirst } from '../expected.ts';
+import { orderChangedSubscription } from '../readmeQuery.ts';
+import { connect, rootField, subscribe } from '../subscriptionClient.ts';
+import { startTestSystem } from '../system.ts';
+
+const world = createWorld({ seed: 19, now: new Date('2026-11-26T12:00:00Z') });
+const idA = world.locations[0]?.id ?? '';
+const idB = world.locations[1]?.id ?? '';
+let system: LocalSystem;
+let tokenA: string;
+
+beforeAll(async () => {
+  system = await startTestSystem({ world });
+  tokenA = await mintDevToken(devJwtSecret, { subject: 'a', role: 'manager', locations: [idA] });
+});
+afterAll(async () => {
+  await system?.close();
+});
+
+async function publishOpenOrder(locationId: string, index = 0): Promise<string> {
+  const id = openOrdersNewestFirst(world, locationId)[index]?.id ?? '';
+  const [order] = await system.pos.stores.order.load([id]);
+  if (!order || order instanceof Error) throw new Error(`no order ${id}`);
+  await system.pos.bus.publish({
+    id: `order:${order.id}:${order.version}`,
+    topic: EventTopic.orderChanged,
+    occurredAt: order.updatedAt,
+    payload: order,
+  });
+  return id;
+}
+
+describe('subscriptions are scoped like queries', () => {
+  it('a subscription without a token is refused at connection, not left hanging', async () => {
+    const client = connect(system.gateway.url, {});
+    const subscription = subscribe(client, orderChangedSubscription, { locationId: idA });
+    const failure = (await subscription.failure) as { code?: number; reason?: string };
+    expect(failure.code).toBe(4403);
+    await client.dispose();
+  });
+
+  it("a client of location A asking for B's orders gets NOT_FOUND, as if B did not exist", async () => {
+    const client = connect(system.gateway.url, { authorization: `Bearer ${tokenA}` });
+    const subscription = subscribe(client, orderChangedSubscription, { locationId: idB });
+    const result = await subscription.waitFor(1);
+    expect(result[0]?.errors?.map((e) => e.extensions?.code)).toEqual(['NOT_FOUND']);
+    await client.dispose();
+  });
+
+  it("a client of location A receives A's events and never B's", async () => {
+    const client = connect(system.gateway.url, { authorization: `Bearer ${tokenA}` });
+    const subscription = subscribe(client, orderChangedSubscription, { locationId: idA });
+    const { subscriptions } = system.gateway.subscriptions;
+    for (let i = 0; i < 300 && subscriptions.openUpstreams() < 1; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await publishOpenOrder(idB);
+    const mine = await publishOpenOrder(idA);
+    await publishOpenOrder(idB, 1);
+    const [first] = await subscription.waitFor(1);
+    expect(rootField<{ id: string; location: { name: string } }>(first, 'orderChanged').id).toBe(
+      mine,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(subscription.results).toHaveLength(1);
+    await client.dispose();
+  });
+});

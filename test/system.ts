@@ -1,0 +1,52 @@
+import { devJwtSecret, mintDevToken } from '../gateway/auth/tokens.ts';
+import { defaultOperationLimits } from '../gateway/limits/operationLimits.ts';
+import {
+  type LocalSystem,
+  type LocalSystemOptions,
+  startLocalSystem,
+} from '../gateway/localSystem.ts';
+import type { GatewayAuth } from '../gateway/startGateway.ts';
+import { devGatewaySecret, signIdentity } from '../subgraphs/kit/gatewayTrust.ts';
+import { useHeadersFor } from './graphqlClient.ts';
+
+/**
+ * The whole system for a test file, with requests to its gateway carrying a development
+ * manager token for every location unless a test passes other headers.
+ */
+export async function startTestSystem(options: LocalSystemOptions = {}): Promise<LocalSystem> {
+  const system = await startLocalSystem(options);
+  useHeadersFor(system.gateway.url, { authorization: `Bearer ${system.devTokens.manager}` });
+  for (const subgraph of [system.pos, system.inventory, system.scheduling]) {
+    useHeadersFor(subgraph.url, trustedSubgraphHeaders());
+  }
+  return system;
+}
+
+/** Development auth settings for a gateway a test starts itself, with the dev token used by default. */
+export async function devGatewayAuth(gatewayUrl?: string): Promise<GatewayAuth> {
+  if (gatewayUrl) await authorizeByDefault(gatewayUrl);
+  return {
+    tokens: { secret: devJwtSecret },
+    trustSecret: devGatewaySecret,
+    limits: defaultOperationLimits,
+    introspection: 'everyone',
+  };
+}
+
+/** Requests to this gateway carry a development manager token for every location. */
+export async function authorizeByDefault(gatewayUrl: string): Promise<void> {
+  const token = await mintDevToken(devJwtSecret, {
+    subject: 'test',
+    role: 'manager',
+    locations: ['*'],
+  });
+  useHeadersFor(gatewayUrl, { authorization: `Bearer ${token}` });
+}
+
+/** What the gateway sends a subgraph for a caller who sees every location. */
+export function trustedSubgraphHeaders(locationIds: string[] = ['*']): Record<string, string> {
+  return signIdentity(
+    { subject: 'test', roles: ['manager'], locationIds, scopes: ['labor:read'] },
+    devGatewaySecret,
+  );
+}
