@@ -4,7 +4,7 @@
  */
 const defaultHeaders = new Map<string, Record<string, string>>();
 
-export function useHeadersFor(url: string, headers: Record<string, string>): void {
+export function setDefaultHeaders(url: string, headers: Record<string, string>): void {
   defaultHeaders.set(new URL(url).origin, headers);
 }
 

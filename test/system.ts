@@ -7,7 +7,7 @@ import {
 } from '../gateway/localSystem.ts';
 import type { GatewayAuth } from '../gateway/startGateway.ts';
 import { devGatewaySecret, signIdentity } from '../subgraphs/kit/gatewayTrust.ts';
-import { useHeadersFor } from './graphqlClient.ts';
+import { setDefaultHeaders } from './graphqlClient.ts';
 
 /**
  * The whole system for a test file, with requests to its gateway carrying a development
@@ -15,9 +15,9 @@ import { useHeadersFor } from './graphqlClient.ts';
  */
 export async function startTestSystem(options: LocalSystemOptions = {}): Promise<LocalSystem> {
   const system = await startLocalSystem(options);
-  useHeadersFor(system.gateway.url, { authorization: `Bearer ${system.devTokens.manager}` });
+  setDefaultHeaders(system.gateway.url, { authorization: `Bearer ${system.devTokens.manager}` });
   for (const subgraph of [system.pos, system.inventory, system.scheduling]) {
-    useHeadersFor(subgraph.url, trustedSubgraphHeaders());
+    setDefaultHeaders(subgraph.url, trustedSubgraphHeaders());
   }
   return system;
 }
@@ -40,7 +40,7 @@ export async function authorizeByDefault(gatewayUrl: string): Promise<void> {
     role: 'manager',
     locations: ['*'],
   });
-  useHeadersFor(gatewayUrl, { authorization: `Bearer ${token}` });
+  setDefaultHeaders(gatewayUrl, { authorization: `Bearer ${token}` });
 }
 
 /** What the gateway sends a subgraph for a caller who sees every location. */
