@@ -44,6 +44,8 @@ export function renderExplorer(options: ExplorerOptions): string {
   <script type="module">
     import { createClient } from '${assets}graphql-ws.js';
     const tabs = ${scriptJson(tabs)};
+    // GraphiQL fetches the schema before any tab's headers apply: preset headers go on every call.
+    const presetHeaders = ${scriptJson(options.headers ?? {})};
     const endpoint = new URL('/graphql', location.href);
     let socket;
     let socketHeaders;
@@ -68,7 +70,7 @@ export function renderExplorer(options: ExplorerOptions): string {
       return { kind: chosen?.[2] ?? 'query', name: chosen?.[3] || undefined };
     };
     const fetcher = (params, options) => {
-      const headers = options?.headers ?? {};
+      const headers = { ...presetHeaders, ...(options?.headers ?? {}) };
       const operation = operationOf(params.query, params.operationName);
       const request = { ...params, operationName: operation.name ?? params.operationName };
       if (operation.kind === 'subscription') return socketFor(headers).iterate(request);
