@@ -11,6 +11,7 @@ import { createFederatedServer } from './federation.ts';
 import { healthRoute, readinessRoute } from './health.ts';
 import type { OperationLimits } from './limits/operationLimits.ts';
 import { createRequestGuard, type RequestGuard } from './requestGuard.ts';
+import { statusJsonRoute, statusPageRoute } from './statusPage.ts';
 import {
   type SubscriptionServer,
   startSubscriptionServer,
@@ -96,6 +97,16 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
       'GET /healthz': healthRoute(),
       'GET /readyz': readinessRoute(() => subscriptions.subgraphs()),
       'GET /metrics': metrics.route(),
+      'GET /status': statusPageRoute(),
+      'GET /status.json': statusJsonRoute(
+        () => subscriptions.subgraphs(),
+        () => ({
+          subscriptions: {
+            clients: subscriptions.subscriptions.subscribers(),
+            upstream: subscriptions.subscriptions.openUpstreams(),
+          },
+        }),
+      ),
     },
   });
   const subscriptions = startSubscriptionServer({

@@ -5,6 +5,7 @@ import type { EntityCache } from './entityCache.ts';
 import type { EventBus } from './eventBus.ts';
 import type { Identity } from './gatewayTrust.ts';
 import type { Route, ServiceHandle } from './httpServer.ts';
+import { readinessRoute, statusRoute } from './readiness.ts';
 import { defaultResilience } from './resilience.ts';
 import {
   createSubgraphRuntime,
@@ -49,6 +50,7 @@ export async function startSubgraph<S, C extends BaseContext>(
 ): Promise<RunningSubgraph<S>> {
   const runtime = createSubgraphRuntime(definition.name, settings);
   const stores = definition.createStores(runtime, settings);
+  const targets = { upstreamUrl: settings.upstream.baseUrl, redisUrl: settings.redisUrl };
   const server = await startSubgraphServer<C>({
     name: definition.name,
     resolvers: definition.resolvers,
@@ -56,7 +58,12 @@ export async function startSubgraph<S, C extends BaseContext>(
     trustSecret: settings.trustSecret,
     host: settings.host,
     port: settings.port,
-    routes: definition.routes?.(stores, runtime) ?? {},
+    routes: {
+      'GET /metrics': runtime.metrics.route(),
+      'GET /readyz': readinessRoute(definition.name, targets),
+      'GET /status.json': statusRoute(definition.name, runtime, targets),
+      ...definition.routes?.(stores, runtime),
+    },
     requestBudgetMs: (settings.resilience ?? defaultResilience).requestBudgetMs,
   });
   // Unless configured, the vendor is told this subgraph's own address (fine on one machine).

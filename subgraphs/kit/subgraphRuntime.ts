@@ -1,5 +1,7 @@
 import { type ChangeApplier, createChangeApplier } from './changeApplier.ts';
+import { type CallWindow, createCallWindow } from './callWindow.ts';
 import { envVar, readEnv } from './config.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
 import { type Counters, createCounters } from './counters.ts';
 import { createEntityCache, type EntityCache } from './entityCache.ts';
 import { createInProcessEventBus, type EventBus } from './eventBus.ts';
@@ -49,11 +51,16 @@ export interface SubgraphRuntime {
   /** The path every vendor change takes to the bus. */
   applier: ChangeApplier;
   webhooks: WebhookEndpoint;
+  metrics: Metrics;
+  /** The most recent vendor calls, for the status page. */
+  calls: CallWindow;
   close(): Promise<void>;
 }
 
 export function createSubgraphRuntime(name: string, settings: SubgraphSettings): SubgraphRuntime {
   const counters = createCounters();
+  const metrics = createMetrics({ service: name, counters });
+  const calls = createCallWindow();
   const cache = settings.caching
     ? createEntityCache({
         namespace: name,
@@ -73,6 +80,10 @@ export function createSubgraphRuntime(name: string, settings: SubgraphSettings):
     ...settings.upstream,
     resilience: settings.resilience,
     rateLimiter,
+    observe: ({ endpoint, status, seconds }) => {
+      metrics.observe('upstream_call_duration_seconds', { upstream: name, endpoint }, seconds);
+      calls.record(seconds * 1000, status > 0 && status < 500 && status !== 429);
+    },
   });
   const bus = createInProcessEventBus();
   const sync = createSyncStore({
@@ -82,6 +93,8 @@ export function createSubgraphRuntime(name: string, settings: SubgraphSettings):
   });
   return {
     counters,
+    metrics,
+    calls,
     cache,
     http,
     bus,

@@ -26,6 +26,8 @@ export interface VendorHttpOptions {
   resilience?: ResilienceSettings | undefined;
   /** Where the rate limit's bucket lives; default in process. */
   rateLimiter?: RateLimiter | undefined;
+  /** Told about every try once it ends (status 0: no response), for latency metrics. */
+  observe?: ((call: { endpoint: string; status: number; seconds: number }) => void) | undefined;
 }
 
 export interface VendorCall {
@@ -92,8 +94,11 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
     endpoint: string,
     signal: AbortSignal,
   ): Promise<T | undefined> {
-    const count = (status: number) =>
+    const started = performance.now();
+    const count = (status: number) => {
       counters.increment('upstream_calls', { upstream, endpoint, status });
+      options.observe?.({ endpoint, status, seconds: (performance.now() - started) / 1000 });
+    };
     const failure = (
       code: ErrorCode,
       status: number,

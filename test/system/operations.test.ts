@@ -55,4 +55,81 @@ describe('gateway operations endpoints', () => {
     expect(sample(scrape, 'graphql_subscriptions_open', { service: 'gateway' })).toBe(0);
     expect(scrape).toContain('process_resident_memory_bytes');
   });
+
+  it("a subgraph's /metrics counts its vendor calls and cache lookups exactly", async () => {
+    const world2 = createWorld({ seed: 29, now: new Date('2026-11-26T12:00:00Z') });
+    const fresh = await startTestSystem({ world: world2 });
+    try {
+      const locationId = world2.locations[0]?.id ?? '';
+      await postGraphQL(fresh.gateway.url, locationOverviewQuery, { locationId });
+      await postGraphQL(fresh.gateway.url, locationOverviewQuery, { locationId });
+      const scrape = await (await fetch(new URL('/metrics', fresh.inventory.url))).text();
+      const calls = fresh.emulators.inventory.calls.count(
+        'POST /v2/inventory/counts/batch-retrieve',
+      );
+      expect(calls).toBe(2);
+      expect(
+        sample(scrape, 'upstream_calls_total', {
+          service: 'inventory',
+          endpoint: 'POST /v2/inventory/counts/batch-retrieve',
+          status: 200,
+        }),
+      ).toBe(calls);
+      expect(
+        sample(scrape, 'upstream_call_duration_seconds_count', {
+          endpoint: 'POST /v2/inventory/counts/batch-retrieve',
+        }),
+      ).toBe(calls);
+      // The second query found both stock entries fresh in L1.
+      expect(
+        sample(scrape, 'cache_lookups_total', {
+          tier: 'l1',
+          kind: 'stockByLocation',
+          result: 'hit',
+        }),
+      ).toBe(1);
+      expect(
+        sample(scrape, 'cache_lookups_total', {
+          tier: 'l1',
+          kind: 'stockByLocation',
+          result: 'miss',
+        }),
+      ).toBe(1);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it("a subgraph's /readyz covers its upstream; the status JSON shows it down when the vendor is off", async () => {
+    const world3 = createWorld({ seed: 31, now: new Date('2026-11-26T12:00:00Z') });
+    const fresh = await startTestSystem({ world: world3 });
+    try {
+      const ready = await fetch(new URL('/readyz', fresh.scheduling.url));
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toEqual({
+        status: 'ready',
+        subgraph: 'scheduling',
+        upstream: 'up',
+      });
+      await fresh.emulators.scheduling.close();
+      const down = await fetch(new URL('/readyz', fresh.scheduling.url));
+      expect(down.status).toBe(503);
+      const status = (await (await fetch(new URL('/status.json', fresh.gateway.url))).json()) as {
+        subgraphs: {
+          subgraph: string;
+          reachable: boolean;
+          upstream: { upstream: string; circuit: string };
+        }[];
+      };
+      const scheduling = status.subgraphs.find((s) => s.subgraph === 'scheduling');
+      expect(scheduling).toMatchObject({
+        reachable: true,
+        upstream: { upstream: 'down', circuit: 'closed' },
+      });
+      expect(status.subgraphs.find((s) => s.subgraph === 'pos')?.upstream.upstream).toBe('up');
+    } finally {
+      // The scheduling emulator is closed already; closing it again is the one expected error.
+      await fresh.close().catch(() => undefined);
+    }
+  });
 });

@@ -1,0 +1,45 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWorld } from '../../emulators/world.ts';
+import type { LocalSystem } from '../../gateway/localSystem.ts';
+import { startTestSystem } from '../system.ts';
+import { artifactPath, chromiumAvailable, launchChromium } from './chromium.ts';
+
+const withChromium = chromiumAvailable();
+
+describe.skipIf(!withChromium)('the status page in headless Chromium', () => {
+  let system: LocalSystem;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    system = await startTestSystem({
+      world: createWorld({ seed: 37, now: new Date('2026-11-26T12:00:00Z') }),
+    });
+    browser = await launchChromium();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    // The inventory emulator is switched off by the test; closing it again is expected to fail.
+    await system?.close().catch(() => undefined);
+  });
+
+  it('shows every upstream up, then inventory down while its vendor is switched off', async () => {
+    const page = await browser.newPage();
+    await page.goto(new URL('/status', system.gateway.url).href);
+    const upstreamOf = (name: string) =>
+      page.locator(`tr[data-subgraph="${name}"] td:nth-child(3)`);
+    await expect.poll(() => upstreamOf('inventory').textContent(), { timeout: 10_000 }).toBe('up');
+    expect(await upstreamOf('pos').textContent()).toBe('up');
+    await page.screenshot({ path: await artifactPath('status-all-up.png') });
+
+    await system.emulators.inventory.close();
+    await expect
+      .poll(() => upstreamOf('inventory').textContent(), { timeout: 10_000 })
+      .toBe('down');
+    expect(await upstreamOf('pos').textContent()).toBe('up');
+    expect(await page.locator('tr[data-subgraph="inventory"] td:nth-child(2)').textContent()).toBe(
+      'up',
+    );
+    await page.screenshot({ path: await artifactPath('status-inventory-down.png') });
+  });
+});
