@@ -1,12 +1,12 @@
-import { type ChangeApplier, createChangeApplier } from './changeApplier.ts';
 import { type CallWindow, createCallWindow } from './callWindow.ts';
+import { type ChangeApplier, createChangeApplier } from './changeApplier.ts';
 import { envVar, readEnv } from './config.ts';
-import { createMetrics, type Metrics } from './metrics.ts';
 import { type Counters, createCounters } from './counters.ts';
 import { createEntityCache, type EntityCache } from './entityCache.ts';
 import { createInProcessEventBus, type EventBus } from './eventBus.ts';
 import { createEventLedger, type EventLedger } from './eventLedger.ts';
 import { devGatewaySecret } from './gatewayTrust.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
 import type { ResilienceSettings } from './resilience.ts';
 import { createRateLimiter, resilienceEnvShape, resilienceFromEnv } from './resilienceSettings.ts';
 import { createSyncStore, type SyncStore } from './syncStore.ts';
