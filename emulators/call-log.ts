@@ -17,21 +17,26 @@ export interface CallLog {
   byEndpoint(): Record<string, number>;
   /** When each call was logged (as it was answered; ms since the epoch): rates are read off these. */
   arrivals(endpoint?: string): number[];
+  /** The `x-request-id` each call carried (undefined where none), in call order. */
+  requestIds(): (string | undefined)[];
   reset(): void;
 }
 
 export interface RecordingCallLog extends CallLog {
-  record(call: CallRecord): void;
+  record(call: CallRecord, requestId?: string): void;
 }
 
 export function createCallLog(now: () => number = Date.now): RecordingCallLog {
   let calls: CallRecord[] = [];
   let times: number[] = [];
+  let requestIds: (string | undefined)[] = [];
   return {
-    record: (call) => {
+    record: (call, requestId) => {
       calls.push(call);
       times.push(now());
+      requestIds.push(requestId);
     },
+    requestIds: () => [...requestIds],
     list: () => [...calls],
     count: (endpoint) =>
       endpoint === undefined
@@ -47,6 +52,7 @@ export function createCallLog(now: () => number = Date.now): RecordingCallLog {
     reset: () => {
       calls = [];
       times = [];
+      requestIds = [];
     },
   };
 }

@@ -76,16 +76,17 @@ export async function startEmulator(
           ? parsed.text
           : Object.fromEntries(url.searchParams);
 
+    const requestId = request.headers['x-request-id']?.toString();
     const fault = faults.plan(endpoint);
     if (fault.delayMs > 0) await sleep(fault.delayMs);
     if (fault.action === 'hang' || fault.action === 'drop') {
-      calls.record({ endpoint, status: 0, body: loggedBody });
+      calls.record({ endpoint, status: 0, body: loggedBody }, requestId);
       // A hang keeps the socket open with no answer; the client's timeout or close() ends it.
       if (fault.action === 'drop') request.socket.destroy();
       return;
     }
     if (fault.action === 'answer') {
-      calls.record({ endpoint, status: fault.error.status, body: loggedBody });
+      calls.record({ endpoint, status: fault.error.status, body: loggedBody }, requestId);
       return sendJson(response, fault.error.status, fault.error.body, fault.headers);
     }
 
@@ -110,10 +111,10 @@ export async function startEmulator(
     }
     if (fault.action === 'serveThenDrop') {
       // Served (a write is applied), but no answer reaches the client: logged as status 0.
-      calls.record({ endpoint, status: 0, body: loggedBody });
+      calls.record({ endpoint, status: 0, body: loggedBody }, requestId);
       return void request.socket.destroy();
     }
-    calls.record({ endpoint, status, body: loggedBody });
+    calls.record({ endpoint, status, body: loggedBody }, requestId);
     sendJson(response, status, body);
   };
 

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { type Counters, createCounters } from '../subgraphs/kit/counters.ts';
 import { createGraphQLHandler } from '../subgraphs/kit/graphqlHttp.ts';
 import { closeServer, listen, type ServiceHandle } from '../subgraphs/kit/httpServer.ts';
+import { createLogger } from '../subgraphs/kit/logger.ts';
 import { createMetrics } from '../subgraphs/kit/metrics.ts';
 import { acknowledgeEnforcedSecurityFeatures, readFieldRules } from './auth/fieldRules.ts';
 import { createTokenVerifier, type TokenSource } from './auth/tokens.ts';
@@ -70,16 +71,19 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
   await server.start();
   const counters = createCounters();
   const metrics = createMetrics({ service: 'gateway', counters });
+  const logger = createLogger('gateway');
   const graphql = createGraphQLHandler({
     server,
     context: async (req, body) => {
-      if (!guard) return {};
+      const requestId = req.headers['x-request-id'] as string;
+      if (!guard) return { requestId };
       const result = await guard.check(body, req.headers.authorization);
       if ('error' in result) throw result.error;
-      return { identity: result.identity };
+      return { identity: result.identity, requestId };
     },
     maxBodyBytes: settings.maxBodyBytes,
-    observe: ({ operationName, status, seconds }) => {
+    observe: ({ requestId, operationName, status, seconds }) => {
+      logger.info({ requestId, operation: operationName, status, ms: Math.round(seconds * 1000) });
       counters.increment('graphql_requests', { operation: operationName, status });
       metrics.observe('graphql_request_duration_seconds', { operation: operationName }, seconds);
     },

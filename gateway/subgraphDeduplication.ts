@@ -19,7 +19,12 @@ export function deduplicateInflightQueries(fetcher: Fetcher): Fetcher {
     if (init?.method !== 'POST' || typeof init.body !== 'string' || !isQuery(init.body)) {
       return fetcher(url, init);
     }
-    const key = `${url}\n${JSON.stringify(init.headers ?? {})}\n${init.body}`;
+    // The request id differs per request by design; it does not change what the subgraph answers.
+    const { 'x-request-id': _requestId, ...headers } = (init.headers ?? {}) as Record<
+      string,
+      string
+    >;
+    const key = `${url}\n${JSON.stringify(headers)}\n${init.body}`;
     let shared = inflight.get(key);
     if (!shared) {
       shared = fetcher(url, init);

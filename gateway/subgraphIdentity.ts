@@ -9,13 +9,16 @@ import { type Identity, signIdentity } from '../subgraphs/kit/gatewayTrust.ts';
  */
 export interface GatewayRequestContext {
   identity?: Identity;
+  /** Also sent on, so a request's log lines match across gateway, subgraphs and vendors. */
+  requestId?: string;
 }
 
 export function signSubgraphCalls<D extends RemoteGraphQLDataSource>(source: D, secret: string): D {
   const previous = source.willSendRequest?.bind(source);
   source.willSendRequest = async (options) => {
-    const identity = (options.context as GatewayRequestContext | undefined)?.identity;
+    const { identity, requestId } = (options.context ?? {}) as GatewayRequestContext;
     const headers = options.request.http?.headers;
+    if (requestId && headers) headers.set('x-request-id', requestId);
     if (identity && headers) {
       const signedAt = Math.floor(Date.now() / 1000) * 1000;
       for (const [name, value] of Object.entries(signIdentity(identity, secret, signedAt))) {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type ApolloServer, type BaseContext, HeaderMap } from '@apollo/server';
 import { GraphQLError } from 'graphql';
@@ -15,8 +16,13 @@ export interface GraphQLHandlerOptions<C extends BaseContext> {
    */
   context: (req: IncomingMessage, body: GraphQLRequestBody) => Promise<C>;
   maxBodyBytes: number;
-  /** Told about every request once answered: for request counters and latency histograms. */
-  observe?: (request: { operationName: string; status: number; seconds: number }) => void;
+  /** Told about every request once answered: for logs, request counters and latency histograms. */
+  observe?: (request: {
+    requestId: string;
+    operationName: string;
+    status: number;
+    seconds: number;
+  }) => void;
 }
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
@@ -35,10 +41,13 @@ export function createGraphQLHandler<C extends BaseContext>(
   const { server, context, maxBodyBytes, observe } = options;
   return async (req, res) => {
     const started = performance.now();
+    const requestId = requestIdOf(req);
+    res.setHeader('x-request-id', requestId);
     let operationName = 'unknown';
     if (observe) {
       res.once('finish', () =>
         observe({
+          requestId,
           operationName,
           status: res.statusCode,
           seconds: (performance.now() - started) / 1000,
@@ -109,6 +118,17 @@ function operationLabel(body: unknown): string {
         : undefined;
   if (named === undefined) return 'anonymous';
   return /^[_A-Za-z]\w{0,63}$/.test(named) ? named : 'invalid';
+}
+
+/**
+ * The caller's `x-request-id` when it is a sane token, else a new one; written back onto the
+ * request's headers so everything downstream (context, data sources) reads one value.
+ */
+export function requestIdOf(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  const id = typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
+  req.headers['x-request-id'] = id;
+  return id;
 }
 
 function requestFields(method: string | undefined, body: unknown, url: URL): GraphQLRequestBody {

@@ -19,12 +19,19 @@ export interface StaleData {
 interface RequestScope {
   deadline: number;
   stale: Map<string, number>;
+  /** The gateway's request id, passed on to the vendor calls (x-request-id). */
+  requestId?: string | undefined;
 }
 
 const scopes = new AsyncLocalStorage<RequestScope>();
 
-export function withRequestScope<T>(budgetMs: number, run: () => T): T {
-  return scopes.run({ deadline: Date.now() + budgetMs, stale: new Map() }, run);
+export function withRequestScope<T>(budgetMs: number, run: () => T, requestId?: string): T {
+  return scopes.run({ deadline: Date.now() + budgetMs, stale: new Map(), requestId }, run);
+}
+
+/** The current request's id, or undefined outside a request. */
+export function currentRequestId(): string | undefined {
+  return scopes.getStore()?.requestId;
 }
 
 /** When the current request's budget ends (ms since the epoch), or undefined outside one. */

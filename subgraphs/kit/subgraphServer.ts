@@ -9,7 +9,8 @@ import { GraphQLError, parse } from 'graphql';
 import { useServer as serveGraphQLWs } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { type Identity, verifyIdentity } from './gatewayTrust.ts';
-import { createGraphQLHandler } from './graphqlHttp.ts';
+import { createGraphQLHandler, requestIdOf } from './graphqlHttp.ts';
+import { createLogger } from './logger.ts';
 import { closeServer, listen, type Route, type ServiceHandle } from './httpServer.ts';
 import { staleDataPlugin, withRequestScope } from './requestScope.ts';
 
@@ -64,17 +65,20 @@ export async function startSubgraphServer<C extends BaseContext>(
     }
     return result.identity;
   };
+  const logger = createLogger(options.name);
   const graphql = createGraphQLHandler({
     server,
     context: (req: IncomingMessage) => options.context(trusted(req.headers)),
     maxBodyBytes: 1024 * 1024,
+    observe: ({ requestId, operationName, status, seconds }) =>
+      logger.info({ requestId, operation: operationName, status, ms: Math.round(seconds * 1000) }),
   });
   const { server: http, origin } = await listen({
     host: options.host,
     port: options.port,
     routes: {
       '* /graphql': (req, res) =>
-        withRequestScope(options.requestBudgetMs, () => graphql(req, res)),
+        withRequestScope(options.requestBudgetMs, () => graphql(req, res), requestIdOf(req)),
       'GET /healthz': (_req, res) => {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ status: 'ok', subgraph: options.name }));

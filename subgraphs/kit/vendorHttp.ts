@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Counters } from './counters.ts';
 import { ErrorCode as Codes, type ErrorCode, UpstreamError } from './errors.ts';
 import { createInProcessRateLimiter, type RateLimiter } from './rateLimiter.ts';
+import { currentRequestId } from './requestScope.ts';
 import {
   type CircuitPhase,
   createUpstreamPolicy,
@@ -117,7 +118,7 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
     try {
       response = await fetch(new URL(call.path, baseUrl), {
         method: call.method,
-        headers,
+        headers: withRequestId(headers),
         body: call.body === undefined ? null : JSON.stringify(call.body),
         signal,
       });
@@ -195,6 +196,12 @@ function retryAfter(value: string | null): number | undefined {
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+/** The request id of the subgraph request this call serves, so vendor logs can be matched. */
+function withRequestId(headers: Record<string, string>): Record<string, string> {
+  const requestId = currentRequestId();
+  return requestId ? { ...headers, 'x-request-id': requestId } : headers;
 }
 
 function describe(error: unknown): string {

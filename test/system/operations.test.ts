@@ -133,3 +133,33 @@ describe('gateway operations endpoints', () => {
     }
   });
 });
+
+describe('request ids', () => {
+  it("a request's id reaches every subgraph and every vendor call it causes, and comes back", async () => {
+    const world4 = createWorld({ seed: 41, now: new Date('2026-11-26T12:00:00Z') });
+    const fresh = await startTestSystem({ world: world4 });
+    try {
+      const response = await fetch(fresh.gateway.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-request-id': 'req-test-42',
+          authorization: `Bearer ${fresh.devTokens.manager}`,
+        },
+        body: JSON.stringify({
+          query: locationOverviewQuery,
+          variables: { locationId: world4.locations[0]?.id },
+        }),
+      });
+      expect(response.headers.get('x-request-id')).toBe('req-test-42');
+      const seen = [fresh.emulators.pos, fresh.emulators.inventory, fresh.emulators.scheduling].map(
+        (emulator) => emulator.calls.requestIds(),
+      );
+      expect(seen.every((ids) => ids.length > 0 && ids.every((id) => id === 'req-test-42'))).toBe(
+        true,
+      );
+    } finally {
+      await fresh.close();
+    }
+  });
+});
