@@ -10,8 +10,8 @@ import { useServer as serveGraphQLWs } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { type Identity, verifyIdentity } from './gatewayTrust.ts';
 import { createGraphQLHandler, requestIdOf } from './graphqlHttp.ts';
-import { createLogger } from './logger.ts';
 import { closeServer, listen, type Route, type ServiceHandle } from './httpServer.ts';
+import { createLogger } from './logger.ts';
 import { staleDataPlugin, withRequestScope } from './requestScope.ts';
 
 const asHeaders = (value: unknown): Record<string, string | undefined> =>
