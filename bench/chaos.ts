@@ -17,6 +17,9 @@ import { type GraphQLResponse, postGraphQL } from '../test/graphqlClient.ts';
 import { locationOverviewQuery } from '../test/readmeQuery.ts';
 import { startTestSystem } from '../test/system.ts';
 
+// Per-request log lines would bury the table this prints.
+process.env.LOG_LEVEL ??= 'warn';
+
 const runs = Number(process.env.CHAOS_RUNS ?? 200);
 const concurrency = Number(process.env.CHAOS_CONCURRENCY ?? 10);
 const latencyMs = Number(process.env.EMULATOR_LATENCY_MS ?? 10);

@@ -11,6 +11,9 @@ import { postGraphQL } from '../test/graphqlClient.ts';
 import { locationOverviewQuery } from '../test/readmeQuery.ts';
 import { startTestSystem } from '../test/system.ts';
 
+// Per-request log lines would bury the table this prints.
+process.env.LOG_LEVEL ??= 'warn';
+
 const latencyMs = Number(process.env.EMULATOR_LATENCY_MS ?? 20);
 const orderCounts = [10, 100, 1000];
 // A thousand orders with their lines is far above the gateway's default cost limit, on purpose.
