@@ -67,7 +67,10 @@ export function startChild(entry: string, options: ChildOptions): Promise<ChildS
       const ready = output.match(options.readyPattern);
       if (!ready || child.pid === undefined) return;
       clearTimeout(timer);
+      // From here on its output (a gateway may log every request) is drained and dropped, so a
+      // full pipe never stalls the service.
       child.stdout?.off('data', onData);
+      child.stdout?.resume();
       const pid = child.pid;
       resolve({
         child,

@@ -99,7 +99,7 @@ export function renderSvg(results: BenchmarkResults): string {
   const gap = 18;
   const groupWidth = labels.length * bar + (labels.length - 1) * 6;
   const left = 60;
-  const top = 40;
+  const top = 56;
   const plotHeight = 220;
   const width = Math.max(560, left + measured.length * (groupWidth + gap * 2) + 20);
   const height = top + plotHeight + 40 + labels.length * 16;
@@ -107,7 +107,8 @@ export function renderSvg(results: BenchmarkResults): string {
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12">`,
     `<rect width="${width}" height="${height}" fill="#fff"/>`,
-    `<text x="${left}" y="22" font-size="15" font-weight="bold">Requests per second (median of ${results.settings.rounds} rounds, ${results.settings.connections} connections; each workload on its own scale)</text>`,
+    `<text x="${left}" y="20" font-size="15" font-weight="bold">Requests per second, median of ${results.settings.rounds} rounds, ${results.settings.connections} connections</text>`,
+    `<text x="${left}" y="36" font-size="11" fill="#555">each workload on its own scale</text>`,
     `<line x1="${left}" y1="${top + plotHeight}" x2="${width - 10}" y2="${top + plotHeight}" stroke="#333"/>`,
   ];
   measured.forEach((workload, w) => {

@@ -4,13 +4,15 @@ import { join } from 'node:path';
 
 /**
  * A supergraph file whose routing URLs point at the subgraphs this run started (on free
- * ports), written once to a temporary folder so that every gateway reads the same file.
+ * ports), written once to a temporary folder so that every gateway reads the same file;
+ * `adapt` may change it further for all of them alike.
  */
 export function writeSupergraphWithRoutingUrls(
   supergraphPath: string,
   urls: Record<string, string>,
+  adapt: (sdl: string) => string = (sdl) => sdl,
 ): string {
-  let sdl = readFileSync(supergraphPath, 'utf8');
+  let sdl = adapt(readFileSync(supergraphPath, 'utf8'));
   for (const [name, url] of Object.entries(urls)) {
     const pattern = new RegExp(`(@join__graph\\(name: "${name}", url: ")[^"]*(")`);
     if (!pattern.test(sdl)) throw new Error(`${supergraphPath} has no subgraph named ${name}`);
