@@ -1,5 +1,6 @@
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer, type BaseContext } from '@apollo/server';
+import type { ApqStore } from './apqStore.ts';
 import { deduplicateInflightQueries } from './subgraphDeduplication.ts';
 import { forwardSubgraphExtensions, subgraphExtensionsPlugin } from './subgraphExtensions.ts';
 import { createSubgraphFetcher } from './subgraphFetcher.ts';
@@ -11,6 +12,8 @@ export interface FederationOptions {
   subgraphUrls: Record<string, string | undefined>;
   /** Signs the caller's identity onto every subgraph call (subgraphIdentity.ts). */
   trustSecret?: string | undefined;
+  /** Where Apollo Server keeps persisted queries (apqStore.ts); default: in this process. */
+  cache?: ApqStore | undefined;
 }
 
 /**
@@ -38,6 +41,7 @@ export function createFederatedServer(options: FederationOptions): {
     gateway,
     includeStacktraceInErrorResponses: false,
     plugins: [subgraphExtensionsPlugin()],
+    ...(options.cache ? { cache: options.cache } : {}),
   });
   return { gateway, server };
 }

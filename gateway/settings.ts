@@ -35,7 +35,7 @@ export const defaultSupergraphPath = fileURLToPath(
  * The gateway's environment: HOST, GATEWAY_PORT, SUPERGRAPH_PATH, MAX_BODY_BYTES,
  * EXPLORER_LOCATION_ID (the location the explorer's example tabs use), JWT_SECRET or JWKS_URL,
  * GATEWAY_SHARED_SECRET, MAX_DEPTH, MAX_ALIASES, MAX_COST, DEFAULT_LIST_SIZE, INTROSPECTION,
- * SAFELIST_PATH, and
+ * SAFELIST_PATH, REDIS_URL and CACHE_PREFIX (persisted queries shared by every gateway), and
  * POS_SUBGRAPH_URL / INVENTORY_SUBGRAPH_URL / SCHEDULING_SUBGRAPH_URL to route elsewhere than
  * the supergraph's routing URLs.
  */
@@ -61,6 +61,8 @@ export function readGatewaySettings(env: NodeJS.ProcessEnv = process.env): Gatew
       POS_SUBGRAPH_URL: envVar.optionalUrl(),
       INVENTORY_SUBGRAPH_URL: envVar.optionalUrl(),
       SCHEDULING_SUBGRAPH_URL: envVar.optionalUrl(),
+      REDIS_URL: envVar.optionalUrl(),
+      CACHE_PREFIX: envVar.string('restaurant-graph'),
     },
     env,
   );
@@ -84,6 +86,8 @@ export function readGatewaySettings(env: NodeJS.ProcessEnv = process.env): Gatew
       introspection: values.INTROSPECTION,
       safelist: values.SAFELIST_PATH ? readSafelist(values.SAFELIST_PATH) : undefined,
     },
+    redisUrl: values.REDIS_URL,
+    cachePrefix: values.CACHE_PREFIX,
     subgraphUrls: {
       pos: values.POS_SUBGRAPH_URL,
       inventory: values.INVENTORY_SUBGRAPH_URL,

@@ -4,6 +4,7 @@ import { createGraphQLHandler } from '../subgraphs/kit/graphqlHttp.ts';
 import { closeServer, listen, type ServiceHandle } from '../subgraphs/kit/httpServer.ts';
 import { createLogger } from '../subgraphs/kit/logger.ts';
 import { createMetrics } from '../subgraphs/kit/metrics.ts';
+import { createRedisApqStore } from './apqStore.ts';
 import { acknowledgeEnforcedSecurityFeatures, readFieldRules } from './auth/fieldRules.ts';
 import { createTokenVerifier, type TokenSource } from './auth/tokens.ts';
 import { explorerAssetsPrefix, explorerAssetsRoute } from './explorer/explorerAssets.ts';
@@ -33,6 +34,9 @@ export interface GatewaySettings {
    * (only for gateways over subgraphs that need no identity, such as the benchmark's).
    */
   auth?: GatewayAuth | undefined;
+  /** Shared by every gateway: the persisted-query store (apqStore.ts), under `cachePrefix`. */
+  redisUrl?: string | undefined;
+  cachePrefix?: string | undefined;
 }
 
 export interface GatewayAuth {
@@ -60,10 +64,17 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
   const composedSdl = await readFile(settings.supergraphPath, 'utf8');
   const rules = readFieldRules(composedSdl);
   const supergraphSdl = auth ? acknowledgeEnforcedSecurityFeatures(composedSdl) : composedSdl;
+  const apqStore = settings.redisUrl
+    ? createRedisApqStore({
+        url: settings.redisUrl,
+        prefix: settings.cachePrefix ?? 'restaurant-graph',
+      })
+    : undefined;
   const { server } = createFederatedServer({
     supergraphSdl,
     subgraphUrls: settings.subgraphUrls,
     trustSecret: auth?.trustSecret,
+    cache: apqStore,
   });
   const verifier = auth ? createTokenVerifier(auth.tokens) : undefined;
   // Built once the subscription server has planned the API schema (below).
@@ -77,6 +88,7 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
     context: async (req, body) => {
       const requestId = req.headers['x-request-id'] as string;
       if (!guard) return { requestId };
+      await apqStore?.fillPersistedDocument(body);
       const result = await guard.check(body, req.headers.authorization);
       if ('error' in result) throw result.error;
       return { identity: result.identity, requestId };
@@ -148,6 +160,7 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
       await subscriptions.close();
       await closeServer(http);
       await server.stop();
+      await apqStore?.close();
     },
   };
 }

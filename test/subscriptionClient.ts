@@ -7,7 +7,10 @@ import { headersFor } from './graphqlClient.ts';
  * A graphql-ws client for tests: subscribes, keeps every result, and waits for the n-th one.
  */
 export interface TestSubscription {
+  /** Every result, its `extensions.eventId` moved to `eventIds` so tests compare payloads. */
   results: ExecutionResult[];
+  /** Each result's `extensions.eventId` (the resume point), in result order. */
+  eventIds: (string | undefined)[];
   /** Resolves once `count` results have arrived (rejects after `timeoutMs`). */
   waitFor(count: number, timeoutMs?: number): Promise<ExecutionResult[]>;
   /** Resolves with the error the server sent, if the operation failed. */
@@ -39,8 +42,11 @@ export function subscribe(
   client: Client,
   query: string,
   variables: Record<string, unknown> = {},
+  /** Sent with the subscribe message, e.g. `{ lastEventId }` to resume. */
+  extensions?: Record<string, unknown>,
 ): TestSubscription {
   const results: ExecutionResult[] = [];
+  const eventIds: (string | undefined)[] = [];
   const waiters = new Set<() => void>();
   let fail: (error: unknown) => void = () => {};
   let complete: () => void = () => {};
@@ -51,10 +57,13 @@ export function subscribe(
     complete = resolve;
   });
   const dispose = client.subscribe(
-    { query, variables },
+    { query, variables, ...(extensions ? { extensions } : {}) },
     {
-      next: (result) => {
-        results.push(result as ExecutionResult);
+      next: (received) => {
+        const { eventId, ...extensions } = (received.extensions ?? {}) as Record<string, unknown>;
+        const { extensions: _, ...result } = received as ExecutionResult;
+        eventIds.push(typeof eventId === 'string' ? eventId : undefined);
+        results.push(Object.keys(extensions).length > 0 ? { ...result, extensions } : result);
         for (const waiter of waiters) waiter();
       },
       error: (error) => fail(error),
@@ -63,6 +72,7 @@ export function subscribe(
   );
   return {
     results,
+    eventIds,
     failure,
     completed,
     dispose,

@@ -15,6 +15,14 @@ import type { SubscriptionPlan, SubscriptionPlanner } from './subscriptionPlanne
  *
  * Identical subscriptions (operation, variables, auth scope) share one upstream subscription
  * and one resolution per event, fanned out to every subscriber in event order.
+ *
+ * Every result carries the event's position in the subgraph's bus as `extensions.eventId`. A
+ * client that resumes (`lastEventId`) gets an upstream subscription of its own, opened after
+ * that position, so the subgraph replays what it missed before the live events. Every upstream
+ * also remembers the last position it saw and resumes from there when graphql-ws re-subscribes
+ * after a dropped subgraph connection, so a restarting subgraph instance loses no event. When
+ * the position is older than the kept history, the subscriber gets one HISTORY_EXPIRED error and
+ * the subscription completes.
  */
 export interface SubscribeRequest {
   document: DocumentNode;
@@ -24,6 +32,8 @@ export interface SubscribeRequest {
   context: Record<string, unknown>;
   /** Who may see what (roles and locations): subscriptions are shared only within one scope. */
   scope: string;
+  /** The last `extensions.eventId` the client received: resume after it. */
+  lastEventId?: string | undefined;
 }
 
 export interface FederatedSubscriptions {
@@ -61,6 +71,7 @@ export function createFederatedSubscriptions(
 ): FederatedSubscriptions {
   const { sockets, counters } = options;
   const shared = new Map<string, Shared>();
+  let resumed = 0;
 
   async function resolveEvent(
     plan: SubscriptionPlan,
@@ -121,20 +132,50 @@ export function createFederatedSubscriptions(
     const subgraph = plan.primary.serviceName;
     counters.increment('upstream_subscriptions_opened', { subgraph });
     let closed = false;
+    // graphql-ws sends this same object again when it re-subscribes after a reconnect, so the
+    // position updated below is where the subgraph resumes. The signed identity sits beside it.
+    const extensions: Record<string, unknown> = {
+      ...(options.signedIdentity ? options.signedIdentity(request.context) : {}),
+      ...(request.lastEventId ? { lastEventId: request.lastEventId } : {}),
+    };
     const unsubscribe = sockets.subscribe(
       options.subgraphUrl(subgraph),
       {
         query: plan.primary.operation,
         variables,
         operationName: plan.primary.operationName,
-        ...(options.signedIdentity ? { extensions: options.signedIdentity(request.context) } : {}),
+        extensions,
       },
       {
         // Events resolve one after another so every subscriber sees them in the subgraph's order.
         next: (event) => {
+          const expired = event.errors?.find(
+            (error) => error.extensions?.code === historyExpiredCode,
+          );
+          if (expired) {
+            delivery = delivery.then(() =>
+              broadcast({
+                errors: [
+                  new GraphQLError(expired.message, {
+                    extensions: { code: historyExpiredCode, lastEventId: request.lastEventId },
+                  }),
+                ],
+              }),
+            );
+            return;
+          }
+          const eventId = event.extensions?.eventId;
+          if (typeof eventId === 'string') extensions.lastEventId = eventId;
+          const withEventId = (result: ExecutionResult): ExecutionResult =>
+            typeof eventId === 'string'
+              ? { ...result, extensions: { ...result.extensions, eventId } }
+              : result;
           delivery = delivery
             .then(() => resolveEvent(plan, request, event))
-            .then(broadcast, (error: unknown) => broadcast({ errors: [asGraphQLError(error)] }));
+            .then(
+              (result) => broadcast(withEventId(result)),
+              (error: unknown) => broadcast(withEventId({ errors: [asGraphQLError(error)] })),
+            );
         },
         error: (error) => {
           delivery = delivery.then(() => {
@@ -160,11 +201,13 @@ export function createFederatedSubscriptions(
 
   return {
     subscribe(request) {
+      // A resuming client is at its own position in the stream: it shares with no one.
       const key = JSON.stringify([
         print(request.document),
         request.operationName ?? null,
         request.variables,
         request.scope,
+        request.lastEventId ? `resume:${request.lastEventId}:${++resumed}` : null,
       ]);
       let entry = shared.get(key);
       if (!entry) {
@@ -238,6 +281,9 @@ export function createFederatedSubscriptions(
     },
   };
 }
+
+/** The subgraphs' code (subgraphs/kit/errors.ts) for a resume point older than the kept history. */
+const historyExpiredCode = 'HISTORY_EXPIRED';
 
 function asGraphQLError(error: unknown): GraphQLError {
   if (error instanceof GraphQLError) return error;

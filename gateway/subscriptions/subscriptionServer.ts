@@ -47,6 +47,16 @@ export interface SubscriptionServerOptions {
   trustSecret?: string | undefined;
 }
 
+/**
+ * A client's resume point: the last `extensions.eventId` it received, sent in the subscribe
+ * message's `extensions.lastEventId` or, for a connection with one subscription, in
+ * `connectionParams.lastEventId` (positions are per subscription's event stream).
+ */
+function lastEventIdOf(fields: unknown): string | undefined {
+  const value = (fields as { lastEventId?: unknown } | undefined)?.lastEventId;
+  return typeof value === 'string' && value ? value : undefined;
+}
+
 /** Who the gateway is when it opens a subgraph connection (each subscription says whom for). */
 const gatewayIdentity: Identity = { subject: 'gateway', roles: [], locationIds: [], scopes: [] };
 
@@ -107,7 +117,11 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
         const result = auth.guard().checkOperation(payload, identity);
         return 'error' in result ? [result.error] : undefined;
       },
-      context: (ctx) => ({ identity: identities.get(ctx) }),
+      // The resume point rides beside the identity, never inside what is signed for subgraphs.
+      context: (ctx, _id, payload) => ({
+        identity: identities.get(ctx),
+        lastEventId: lastEventIdOf(payload.extensions) ?? lastEventIdOf(ctx.connectionParams),
+      }),
       execute: async (args): Promise<ExecutionResult> => {
         const response = await options.apollo.executeOperation(
           {
@@ -131,6 +145,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
           scope: JSON.stringify(
             (args.contextValue as { identity?: Identity } | undefined)?.identity ?? null,
           ),
+          lastEventId: (args.contextValue as { lastEventId?: string } | undefined)?.lastEventId,
         }),
     },
     wss,

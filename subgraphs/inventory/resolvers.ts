@@ -1,5 +1,11 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
-import { type DomainEvent, type EventBus, EventTopic, eventsOf } from '../kit/eventBus.ts';
+import {
+  type DomainEvent,
+  type EventBus,
+  type EventCursor,
+  EventTopic,
+  eventsOf,
+} from '../kit/eventBus.ts';
 import { requireVisible, type ScopedContext, sees } from '../kit/locationScope.ts';
 import type { StockCount } from './client.ts';
 import type { InventoryLoaders } from './loaders.ts';
@@ -7,6 +13,8 @@ import type { InventoryLoaders } from './loaders.ts';
 export interface InventoryContext extends ScopedContext {
   loaders: InventoryLoaders;
   bus: EventBus;
+  /** A subscription's resume point and last delivered position (subgraphServer.ts). */
+  eventCursor?: EventCursor;
 }
 
 type Ref = { id: string };
@@ -32,6 +40,7 @@ export const inventoryResolvers: GraphQLResolverMap<InventoryContext> = {
           (count) =>
             count.locationId === args.locationId &&
             (args.below === undefined || args.below === null || count.quantity < args.below),
+          context.eventCursor,
         );
       },
       resolve: (event: DomainEvent<StockCount>) => event.payload,

@@ -7,7 +7,8 @@ import type { SyncStore } from './syncStore.ts';
  * check the entity's version against the last one applied (a change at or below it is ignored,
  * so a late or repeated notice never rolls an entity back), let the change invalidate what it
  * touches and produce the entity as it now is, publish it, remember its version. Changes to
- * one entity are applied one at a time in this process.
+ * one entity are applied one at a time in this process, and one state is published by one
+ * instance of those sharing the store (a lease on its event id), however many saw it.
  *
  * The event id is the entity and the published version (`order:<id>:<version>`), so one state
  * of an entity has one id however many notices announced it.
@@ -46,12 +47,16 @@ export interface ChangeApplierOptions {
   counters: Counters;
   /** How long a version is remembered: longer than the vendor keeps redelivering (72 h). */
   rememberMs?: number;
+  /** How long a publishing instance holds a state if it dies before recording its version. */
+  publishLeaseMs?: number;
 }
 
 export function createChangeApplier(options: ChangeApplierOptions): ChangeApplier {
   const { store, bus, counters } = options;
   const rememberMs = options.rememberMs ?? 73 * 60 * 60_000;
+  const publishLeaseMs = options.publishLeaseMs ?? 30_000;
   const versionKey = (entity: string) => `version:${entity}`;
+  const publishKey = (id: string) => `publishing:${id}`;
   /** The last queued application per entity: the next one waits for it. */
   const queues = new Map<string, Promise<unknown>>();
 
@@ -82,13 +87,29 @@ export function createChangeApplier(options: ChangeApplierOptions): ChangeApplie
           counters.increment('vendor_changes_ignored', labels);
           return 'stale';
         }
-        await bus.publish({
-          id: `${change.entity}:${state.version}`,
-          topic: change.topic,
-          occurredAt: state.occurredAt,
-          payload: state.payload,
-        });
-        await store.set(versionKey(change.entity), state.version, rememberMs);
+        const id = `${change.entity}:${state.version}`;
+        // Instances sharing the store race for each state: the one holding the lease publishes
+        // it, and the version it records (before letting go) makes every later one stale.
+        if (!(await store.lease(publishKey(id), publishLeaseMs))) {
+          counters.increment('vendor_changes_ignored', labels);
+          return 'stale';
+        }
+        try {
+          const recorded = await appliedVersion(change.entity);
+          if (recorded !== undefined && state.version <= recorded) {
+            counters.increment('vendor_changes_ignored', labels);
+            return 'stale';
+          }
+          await bus.publish({
+            id,
+            topic: change.topic,
+            occurredAt: state.occurredAt,
+            payload: state.payload,
+          });
+          await store.set(versionKey(change.entity), state.version, rememberMs);
+        } finally {
+          await store.releaseLease(publishKey(id));
+        }
         counters.increment('domain_events_published', labels);
         return 'published';
       });

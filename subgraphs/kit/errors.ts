@@ -21,6 +21,11 @@ export const ErrorCode = {
   BAD_USER_INPUT: 'BAD_USER_INPUT',
   /** The gateway got no answer from a subgraph (down, restarting, connection cut). */
   SUBGRAPH_UNAVAILABLE: 'SUBGRAPH_UNAVAILABLE',
+  /**
+   * A resuming subscription's last event id is older than the kept history (or unknown to it):
+   * events may have been missed, so the client refetches and subscribes afresh.
+   */
+  HISTORY_EXPIRED: 'HISTORY_EXPIRED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -69,6 +74,15 @@ export function notFound(kind: string, id: string): GraphQLError {
   return new GraphQLError(`${kind} not found: ${id}`, {
     extensions: { code: ErrorCode.NOT_FOUND, kind, id },
   });
+}
+
+export function historyExpired(lastEventId: string): GraphQLError {
+  return new GraphQLError(
+    `events after ${lastEventId} are no longer kept: refetch, then subscribe`,
+    {
+      extensions: { code: ErrorCode.HISTORY_EXPIRED, lastEventId },
+    },
+  );
 }
 
 export function badUserInput(message: string): GraphQLError {

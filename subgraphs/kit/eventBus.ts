@@ -1,7 +1,14 @@
+import { historyExpired } from './errors.ts';
+
 /**
  * Domain events between the parts of a subgraph: the webhook receiver and the reconciliation
  * poller publish, subscription resolvers listen. Two implementations behind one interface: in
- * process (the embedded default) and Redis (several instances; another issue adds it).
+ * process (the embedded default, below) and Redis Streams (several instances, redisEventBus.ts).
+ *
+ * Both keep a bounded history per topic and give every delivered event a `position` in it, a
+ * Redis stream id (`<ms>-<seq>`, compared as two numbers). A subscriber that passes the last
+ * position it saw gets the kept events after it before the live ones; when events after it may
+ * have been dropped, the bus says `expired` and the subscriber must refetch.
  *
  * An event's id is derived from the entity and its version (`order:<id>:<version>`), so the same
  * change reaching us twice (a webhook and the poller, or a redelivery) has one id. Counts have
@@ -14,6 +21,8 @@ export interface DomainEvent<P = unknown> {
   /** When the vendor says the change happened (RFC 3339). */
   occurredAt: string;
   payload: P;
+  /** Where the bus keeps the event (set on delivery); stable across instances on Redis. */
+  position?: string;
 }
 
 /** Every topic, with the payload type documented where it is published. */
@@ -33,14 +42,50 @@ export interface EventBus {
   publish(event: DomainEvent): Promise<void>;
   /** Calls `handler` for every later event on `topic`; returns the unsubscribe function. */
   subscribe(topic: EventTopic, handler: EventHandler): () => void;
+  /**
+   * The kept events of `topic` after `position`, oldest first; `expired` when some after it
+   * are no longer kept (or the position is not one this bus gave out).
+   */
+  history(topic: EventTopic, after: string): Promise<DomainEvent[] | 'expired'>;
   close(): Promise<void>;
 }
 
-export function createInProcessEventBus(): EventBus {
+/** Events kept per topic for resuming subscribers, unless configured (EVENT_HISTORY_LENGTH). */
+export const defaultHistoryLength = 1000;
+
+/** A position's two numbers, or undefined when it is not `<ms>-<seq>`. */
+export function parsePosition(position: string): [number, number] | undefined {
+  const match = /^(\d+)-(\d+)$/.exec(position);
+  return match ? [Number(match[1]), Number(match[2])] : undefined;
+}
+
+/** Orders two positions the way the bus delivers them (negative: `a` came first). */
+export function comparePositions(a: string, b: string): number {
+  const [am = 0, as = 0] = parsePosition(a) ?? [];
+  const [bm = 0, bs = 0] = parsePosition(b) ?? [];
+  return am - bm || as - bs;
+}
+
+/**
+ * In process: positions are `<bus start ms>-<n>`, n counting each topic's events, so a position
+ * from an earlier process (another start time) is expired rather than misread.
+ */
+export function createInProcessEventBus(
+  options: { historyLength?: number; now?: () => number } = {},
+): EventBus {
+  const historyLength = options.historyLength ?? defaultHistoryLength;
+  const epoch = (options.now ?? Date.now)();
   const handlers = new Map<EventTopic, Set<EventHandler>>();
+  const kept = new Map<EventTopic, { events: DomainEvent[]; published: number }>();
   return {
     async publish(event) {
-      for (const handler of handlers.get(event.topic) ?? []) handler(event);
+      const log = kept.get(event.topic) ?? { events: [], published: 0 };
+      kept.set(event.topic, log);
+      log.published += 1;
+      const positioned = { ...event, position: `${epoch}-${log.published}` };
+      log.events.push(positioned);
+      if (log.events.length > historyLength) log.events.shift();
+      for (const handler of handlers.get(event.topic) ?? []) handler(positioned);
     },
     subscribe(topic, handler) {
       const set = handlers.get(topic) ?? new Set<EventHandler>();
@@ -48,43 +93,93 @@ export function createInProcessEventBus(): EventBus {
       set.add(handler);
       return () => set.delete(handler);
     },
+    async history(topic, after) {
+      const parsed = parsePosition(after);
+      if (!parsed || parsed[0] !== epoch) return 'expired';
+      const seq = parsed[1];
+      const log = kept.get(topic) ?? { events: [], published: 0 };
+      if (seq > log.published) return 'expired';
+      const oldest = log.published - log.events.length + 1;
+      if (seq + 1 < oldest) return 'expired';
+      return log.events.slice(seq + 1 - oldest);
+    },
     async close() {
       handlers.clear();
+      kept.clear();
     },
   };
 }
 
 /**
- * The events of one topic that pass `filter`, as an async iterator for a subscription resolver.
- * Events queue while the consumer is busy; returning the iterator (client gone) unsubscribes.
+ * Where a subscription resumes and what it last delivered: the subgraph server puts one in each
+ * subscription's context (`after` from the subscribe message's `extensions.lastEventId`) and
+ * reads `delivered` back to send as the result's `extensions.eventId`.
  */
-export function eventsOf<P>(
+export interface EventCursor {
+  after?: string | undefined;
+  delivered?: string | undefined;
+}
+
+/**
+ * The events of one topic that pass `filter`, as an async iterator for a subscription resolver:
+ * with `cursor.after`, first the kept events after it (or a HISTORY_EXPIRED error), then live
+ * ones, none twice. Events queue while the consumer is busy; returning the iterator (client
+ * gone) unsubscribes.
+ */
+export async function eventsOf<P>(
   bus: EventBus,
   topic: EventTopic,
   filter: (payload: P) => boolean,
-): AsyncIterableIterator<DomainEvent<P>> {
+  cursor: EventCursor = {},
+): Promise<AsyncIterableIterator<DomainEvent<P>>> {
   const queue: DomainEvent<P>[] = [];
   let wake: (() => void) | undefined;
   let done = false;
-  const unsubscribe = bus.subscribe(topic, (event) => {
+  let last = cursor.after;
+  const accept = (event: DomainEvent) => {
     if (done || !filter(event.payload as P)) return;
+    // Live events that the history already gave (or that precede the resume point) are skipped.
+    if (last && event.position && comparePositions(event.position, last) <= 0) return;
+    if (event.position) last = event.position;
     queue.push(event as DomainEvent<P>);
     wake?.();
+  };
+  let replaying = cursor.after !== undefined;
+  const held: DomainEvent[] = [];
+  const unsubscribe = bus.subscribe(topic, (event) => {
+    if (replaying) held.push(event);
+    else accept(event);
   });
+  if (cursor.after !== undefined) {
+    const missed = await bus.history(topic, cursor.after).catch((error: unknown) => {
+      unsubscribe();
+      throw error;
+    });
+    if (missed === 'expired') {
+      unsubscribe();
+      throw historyExpired(cursor.after);
+    }
+    for (const event of missed) accept(event);
+    replaying = false;
+    for (const event of held.splice(0)) accept(event);
+  }
   const finish = async (): Promise<IteratorResult<DomainEvent<P>>> => {
     done = true;
     unsubscribe();
     wake?.();
     return { done: true, value: undefined };
   };
-  return {
+  const iterator: AsyncIterableIterator<DomainEvent<P>> = {
     [Symbol.asyncIterator]() {
-      return this;
+      return iterator;
     },
     async next() {
       while (!done) {
         const event = queue.shift();
-        if (event) return { done: false, value: event };
+        if (event) {
+          cursor.delivered = event.position;
+          return { done: false, value: event };
+        }
         await new Promise<void>((resolve) => {
           wake = resolve;
         });
@@ -98,4 +193,5 @@ export function eventsOf<P>(
       throw error;
     },
   };
+  return iterator;
 }

@@ -3,10 +3,11 @@ import { type ChangeApplier, createChangeApplier } from './changeApplier.ts';
 import { envVar, readEnv } from './config.ts';
 import { type Counters, createCounters } from './counters.ts';
 import { createEntityCache, type EntityCache } from './entityCache.ts';
-import { createInProcessEventBus, type EventBus } from './eventBus.ts';
+import { createInProcessEventBus, defaultHistoryLength, type EventBus } from './eventBus.ts';
 import { createEventLedger, type EventLedger } from './eventLedger.ts';
 import { devGatewaySecret } from './gatewayTrust.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
+import { createRedisEventBus } from './redisEventBus.ts';
 import type { ResilienceSettings } from './resilience.ts';
 import { createRateLimiter, resilienceEnvShape, resilienceFromEnv } from './resilienceSettings.ts';
 import { createSyncStore, type SyncStore } from './syncStore.ts';
@@ -35,6 +36,8 @@ export interface SubgraphSettings {
   webhook?: { signatureKey?: string | undefined; notificationUrl?: string | undefined };
   /** How often to poll the vendor for changes webhooks missed; 0 turns it off (default 30 s). */
   reconcileIntervalMs?: number | undefined;
+  /** Events kept per topic for resuming subscriptions (default `defaultHistoryLength`). */
+  eventHistoryLength?: number | undefined;
   /** Shared with the gateway only: it signs the caller's identity on every call. */
   trustSecret: string;
 }
@@ -85,7 +88,15 @@ export function createSubgraphRuntime(name: string, settings: SubgraphSettings):
       calls.record(seconds * 1000, status > 0 && status < 500 && status !== 429);
     },
   });
-  const bus = createInProcessEventBus();
+  // With Redis, every instance publishes to and reads from the same streams.
+  const bus = settings.redisUrl
+    ? createRedisEventBus({
+        url: settings.redisUrl,
+        namespace: name,
+        prefix: settings.cachePrefix,
+        historyLength: settings.eventHistoryLength,
+      })
+    : createInProcessEventBus({ historyLength: settings.eventHistoryLength });
   const sync = createSyncStore({
     namespace: name,
     prefix: settings.cachePrefix,
@@ -115,7 +126,7 @@ export function createSubgraphRuntime(name: string, settings: SubgraphSettings):
  * Reads one subgraph's settings from the environment, e.g. for `POS`: POS_SUBGRAPH_PORT,
  * POS_API_URL, POS_API_TOKEN, POS_WEBHOOK_SIGNATURE_KEY, POS_WEBHOOK_URL; shared by all: HOST,
  * REDIS_URL, CACHE_PREFIX, UPSTREAM_TIMEOUT_MS (per try), SUBGRAPH_CACHE, SUBGRAPH_BATCHING,
- * RECONCILE_INTERVAL_MS; the resilience policies' variables are listed in resilienceSettings.ts.
+ * RECONCILE_INTERVAL_MS, EVENT_HISTORY_LENGTH; the resilience policies' variables are listed in resilienceSettings.ts.
  */
 export function readSubgraphSettings(
   prefix: 'POS' | 'INVENTORY' | 'SCHEDULING',
@@ -138,6 +149,7 @@ export function readSubgraphSettings(
       [`${prefix}_WEBHOOK_SIGNATURE_KEY`]: envVar.optionalString(),
       [`${prefix}_WEBHOOK_URL`]: envVar.optionalUrl(),
       RECONCILE_INTERVAL_MS: envVar.millisecondsOrOff(30_000),
+      EVENT_HISTORY_LENGTH: envVar.positiveInt(defaultHistoryLength),
     },
     env,
   ) as Record<string, unknown>;
@@ -160,5 +172,6 @@ export function readSubgraphSettings(
       notificationUrl: values[`${prefix}_WEBHOOK_URL`] as string | undefined,
     },
     reconcileIntervalMs: values.RECONCILE_INTERVAL_MS as number,
+    eventHistoryLength: values.EVENT_HISTORY_LENGTH as number,
   };
 }

@@ -8,6 +8,7 @@ import { GraphQLError, parse } from 'graphql';
 // Aliased: Biome's React rules would take a `use` prefix for a React hook.
 import { useServer as serveGraphQLWs } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import type { EventCursor } from './eventBus.ts';
 import { type Identity, verifyIdentity } from './gatewayTrust.ts';
 import { createGraphQLHandler, requestIdOf } from './graphqlHttp.ts';
 import { closeServer, listen, type Route, type ServiceHandle } from './httpServer.ts';
@@ -16,6 +17,11 @@ import { staleDataPlugin, withRequestScope } from './requestScope.ts';
 
 const asHeaders = (value: unknown): Record<string, string | undefined> =>
   typeof value === 'object' && value !== null ? (value as Record<string, string | undefined>) : {};
+
+const resumePoint = (extensions: unknown): string | undefined => {
+  const lastEventId = (extensions as { lastEventId?: unknown } | undefined)?.lastEventId;
+  return typeof lastEventId === 'string' && lastEventId ? lastEventId : undefined;
+};
 
 /** The subgraph's SDL, from `schema/<name>.graphql` (SDL never lives in TypeScript). */
 export async function readSubgraphSdl(name: string): Promise<string> {
@@ -100,8 +106,18 @@ export async function startSubgraphServer<C extends BaseContext>(
           return false;
         }
       },
-      context: (_ctx, _id, payload) =>
-        options.context(trusted(asHeaders(payload.extensions), Number.POSITIVE_INFINITY)),
+      // Beside the signed identity, `extensions.lastEventId` resumes the subscription there
+      // (eventBus.ts), and each result names its event's position in `extensions.eventId`.
+      context: async (_ctx, _id, payload) => ({
+        ...(await options.context(
+          trusted(asHeaders(payload.extensions), Number.POSITIVE_INFINITY),
+        )),
+        eventCursor: { after: resumePoint(payload.extensions) } satisfies EventCursor,
+      }),
+      onNext: (_ctx, _id, _payload, args, result) => {
+        const eventId = (args.contextValue as { eventCursor?: EventCursor }).eventCursor?.delivered;
+        return eventId ? { ...result, extensions: { ...result.extensions, eventId } } : undefined;
+      },
     },
     sockets,
   );

@@ -1,6 +1,12 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { badUserInput, orNull } from '../kit/errors.ts';
-import { type DomainEvent, type EventBus, EventTopic, eventsOf } from '../kit/eventBus.ts';
+import {
+  type DomainEvent,
+  type EventBus,
+  type EventCursor,
+  EventTopic,
+  eventsOf,
+} from '../kit/eventBus.ts';
 import { lazyFields } from '../kit/lazyFields.ts';
 import { ifVisible, requireVisible, type ScopedContext, sees } from '../kit/locationScope.ts';
 import type { LineItem, Location, MenuItem, Order, OrderState } from './client.ts';
@@ -9,6 +15,8 @@ import type { PosLoaders } from './loaders.ts';
 export interface PosContext extends ScopedContext {
   loaders: PosLoaders;
   bus: EventBus;
+  /** A subscription's resume point and last delivered position (subgraphServer.ts). */
+  eventCursor?: EventCursor;
 }
 
 type Ref = { id: string };
@@ -39,6 +47,7 @@ export const posResolvers: GraphQLResolverMap<PosContext> = {
           context.bus,
           EventTopic.orderChanged,
           (order) => order.locationId === locationId,
+          context.eventCursor,
         );
       },
       resolve: (event: DomainEvent<Order>) => event.payload,

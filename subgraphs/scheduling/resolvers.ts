@@ -1,6 +1,12 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { notFound, orNull } from '../kit/errors.ts';
-import { type DomainEvent, type EventBus, EventTopic, eventsOf } from '../kit/eventBus.ts';
+import {
+  type DomainEvent,
+  type EventBus,
+  type EventCursor,
+  EventTopic,
+  eventsOf,
+} from '../kit/eventBus.ts';
 import { lazyFields } from '../kit/lazyFields.ts';
 import { ifVisible, requireVisible, type ScopedContext, sees } from '../kit/locationScope.ts';
 import type { ScheduledShift, TeamMember, TeamMemberStatus, Timecard } from './client.ts';
@@ -9,6 +15,8 @@ import type { SchedulingLoaders } from './loaders.ts';
 export interface SchedulingContext extends ScopedContext {
   loaders: SchedulingLoaders;
   bus: EventBus;
+  /** A subscription's resume point and last delivered position (subgraphServer.ts). */
+  eventCursor?: EventCursor;
 }
 
 type Ref = { id: string };
@@ -41,6 +49,7 @@ export const schedulingResolvers: GraphQLResolverMap<SchedulingContext> = {
           context.bus,
           EventTopic.timecardChanged,
           (t) => t.locationId === locationId,
+          context.eventCursor,
         );
       },
       resolve: (event: DomainEvent<Timecard>) => event.payload,
