@@ -1,12 +1,7 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
-import {
-  type DomainEvent,
-  type EventBus,
-  type EventCursor,
-  EventTopic,
-  eventsOf,
-} from '../kit/eventBus.ts';
-import { requireVisible, type ScopedContext, sees } from '../kit/locationScope.ts';
+import { type EventBus, type EventCursor, EventTopic } from '../kit/eventBus.ts';
+import { locationEvents } from '../kit/locationEvents.ts';
+import { type ScopedContext, sees } from '../kit/locationScope.ts';
 import type { StockCount } from './client.ts';
 import type { InventoryLoaders } from './loaders.ts';
 
@@ -31,20 +26,10 @@ export const inventoryResolvers: GraphQLResolverMap<InventoryContext> = {
       stockAt(context, args.menuItemId, args.locationId),
   },
   Subscription: {
-    stockChanged: {
-      subscribe: (_root, args: { locationId: string; below?: number | null }, context) => {
-        requireVisible(context, args.locationId);
-        return eventsOf<StockCount>(
-          context.bus,
-          EventTopic.stockChanged,
-          (count) =>
-            count.locationId === args.locationId &&
-            (args.below === undefined || args.below === null || count.quantity < args.below),
-          context.eventCursor,
-        );
-      },
-      resolve: (event: DomainEvent<StockCount>) => event.payload,
-    },
+    stockChanged: locationEvents<StockCount, { locationId: string; below?: number | null }>(
+      EventTopic.stockChanged,
+      (count, { below }) => below === undefined || below === null || count.quantity < below,
+    ),
   },
   MenuItem: {
     __resolveReference: (ref: Ref) => ref,

@@ -130,6 +130,28 @@ interface WireCatalogObject {
 const orderStates: readonly OrderState[] = ['OPEN', 'COMPLETED', 'CANCELED', 'DRAFT'];
 
 export function createPosClient(http: VendorHttp) {
+  /** One page of POST /v2/orders/search at up to 10 locations with the given query. */
+  async function searchPage(
+    page: { locationIds: readonly string[]; limit: number; cursor?: string | undefined },
+    query: object,
+  ): Promise<{ orders: Order[]; cursor: string | null }> {
+    if (page.locationIds.length > posLimits.locationIdsPerSearch) {
+      throw new Error(`an orders search takes at most 10 locations: ${page.locationIds.length}`);
+    }
+    const body = await http.request<{ orders?: WireOrder[]; cursor?: string }>({
+      method: 'POST',
+      route: '/v2/orders/search',
+      path: '/v2/orders/search',
+      body: {
+        location_ids: page.locationIds,
+        limit: page.limit,
+        ...(page.cursor ? { cursor: page.cursor } : {}),
+        query,
+      },
+    });
+    return { orders: (body?.orders ?? []).map(toOrder), cursor: body?.cursor ?? null };
+  }
+
   return {
     async listLocations(): Promise<Location[]> {
       const body = await http.request<{ locations?: WireLocation[] }>({
@@ -141,63 +163,35 @@ export function createPosClient(http: VendorHttp) {
     },
 
     /** One page of orders at up to 10 locations, newest first. */
-    async searchOrders(query: {
+    searchOrders(query: {
       locationIds: readonly string[];
       states?: readonly OrderState[] | undefined;
       limit: number;
       cursor?: string | undefined;
     }): Promise<{ orders: Order[]; cursor: string | null }> {
-      if (query.locationIds.length > posLimits.locationIdsPerSearch) {
-        throw new Error(`searchOrders takes at most 10 locations: ${query.locationIds.length}`);
-      }
-      const body = await http.request<{ orders?: WireOrder[]; cursor?: string }>({
-        method: 'POST',
-        route: '/v2/orders/search',
-        path: '/v2/orders/search',
-        body: {
-          location_ids: query.locationIds,
-          limit: query.limit,
-          ...(query.cursor ? { cursor: query.cursor } : {}),
-          query: {
-            ...(query.states?.length ? { filter: { state_filter: { states: query.states } } } : {}),
-            sort: { sort_field: 'CREATED_AT', sort_order: 'DESC' },
-          },
-        },
+      return searchPage(query, {
+        ...(query.states?.length ? { filter: { state_filter: { states: query.states } } } : {}),
+        sort: { sort_field: 'CREATED_AT', sort_order: 'DESC' },
       });
-      return { orders: (body?.orders ?? []).map(toOrder), cursor: body?.cursor ?? null };
     },
 
     /**
      * One page of orders at up to 10 locations by last change: those updated at or after
      * `since`, oldest change first; without `since`, the most recently updated first.
      */
-    async searchOrdersByUpdate(query: {
+    searchOrdersByUpdate(query: {
       locationIds: readonly string[];
       since?: string | undefined;
       limit: number;
       cursor?: string | undefined;
     }): Promise<{ orders: Order[]; cursor: string | null }> {
-      if (query.locationIds.length > posLimits.locationIdsPerSearch) {
-        throw new Error(`searchOrders takes at most 10 locations: ${query.locationIds.length}`);
-      }
-      const body = await http.request<{ orders?: WireOrder[]; cursor?: string }>({
-        method: 'POST',
-        route: '/v2/orders/search',
-        path: '/v2/orders/search',
-        body: {
-          location_ids: query.locationIds,
-          limit: query.limit,
-          ...(query.cursor ? { cursor: query.cursor } : {}),
-          query: {
-            // Square filters on a time field only together with a sort on the same field.
-            ...(query.since
-              ? { filter: { date_time_filter: { updated_at: { start_at: query.since } } } }
-              : {}),
-            sort: { sort_field: 'UPDATED_AT', sort_order: query.since ? 'ASC' : 'DESC' },
-          },
-        },
+      return searchPage(query, {
+        // Square filters on a time field only together with a sort on the same field.
+        ...(query.since
+          ? { filter: { date_time_filter: { updated_at: { start_at: query.since } } } }
+          : {}),
+        sort: { sort_field: 'UPDATED_AT', sort_order: query.since ? 'ASC' : 'DESC' },
       });
-      return { orders: (body?.orders ?? []).map(toOrder), cursor: body?.cursor ?? null };
     },
 
     /** Up to 100 orders by id; ids Square does not know are left out, as it does. */

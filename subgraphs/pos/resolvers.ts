@@ -1,14 +1,9 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { badUserInput, orNull } from '../kit/errors.ts';
-import {
-  type DomainEvent,
-  type EventBus,
-  type EventCursor,
-  EventTopic,
-  eventsOf,
-} from '../kit/eventBus.ts';
+import { type EventBus, type EventCursor, EventTopic } from '../kit/eventBus.ts';
 import { lazyFields } from '../kit/lazyFields.ts';
-import { ifVisible, requireVisible, type ScopedContext, sees } from '../kit/locationScope.ts';
+import { locationEvents } from '../kit/locationEvents.ts';
+import { ifVisible, type ScopedContext, sees } from '../kit/locationScope.ts';
 import type { LineItem, Location, MenuItem, Order, OrderState } from './client.ts';
 import type { PosLoaders } from './loaders.ts';
 
@@ -40,18 +35,7 @@ export const posResolvers: GraphQLResolverMap<PosContext> = {
     menuItems: (_root, _args, { loaders }) => loaders.allMenuItems(),
   },
   Subscription: {
-    orderChanged: {
-      subscribe: (_root, { locationId }: { locationId: string }, context) => {
-        requireVisible(context, locationId);
-        return eventsOf<Order>(
-          context.bus,
-          EventTopic.orderChanged,
-          (order) => order.locationId === locationId,
-          context.eventCursor,
-        );
-      },
-      resolve: (event: DomainEvent<Order>) => event.payload,
-    },
+    orderChanged: locationEvents<Order, { locationId: string }>(EventTopic.orderChanged),
   },
   Location: {
     // POS owns locations and menu items: a reference from the gateway is checked (and loaded,

@@ -1,14 +1,9 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { notFound, orNull } from '../kit/errors.ts';
-import {
-  type DomainEvent,
-  type EventBus,
-  type EventCursor,
-  EventTopic,
-  eventsOf,
-} from '../kit/eventBus.ts';
+import { type EventBus, type EventCursor, EventTopic } from '../kit/eventBus.ts';
 import { lazyFields } from '../kit/lazyFields.ts';
-import { ifVisible, requireVisible, type ScopedContext, sees } from '../kit/locationScope.ts';
+import { locationEvents } from '../kit/locationEvents.ts';
+import { ifVisible, type ScopedContext, sees } from '../kit/locationScope.ts';
 import type { ScheduledShift, TeamMember, TeamMemberStatus, Timecard } from './client.ts';
 import type { SchedulingLoaders } from './loaders.ts';
 
@@ -42,18 +37,7 @@ export const schedulingResolvers: GraphQLResolverMap<SchedulingContext> = {
       ifVisible(context, await orNull(context.loaders.scheduledShift.load(id)), atLocation),
   },
   Subscription: {
-    timecardChanged: {
-      subscribe: (_root, { locationId }: { locationId: string }, context) => {
-        requireVisible(context, locationId);
-        return eventsOf<Timecard>(
-          context.bus,
-          EventTopic.timecardChanged,
-          (t) => t.locationId === locationId,
-          context.eventCursor,
-        );
-      },
-      resolve: (event: DomainEvent<Timecard>) => event.payload,
-    },
+    timecardChanged: locationEvents<Timecard, { locationId: string }>(EventTopic.timecardChanged),
   },
   Location: {
     __resolveReference: (ref: Ref) => ref,
