@@ -8,6 +8,11 @@ import { signSubgraphCalls } from './subgraphIdentity.ts';
 
 export interface FederationOptions {
   supergraphSdl: string;
+  /**
+   * Called once with a function that swaps in a new supergraph; `@apollo/gateway` then plans
+   * new operations on it without a restart (supergraph hot reload).
+   */
+  onUpdater?: (update: (supergraphSdl: string) => void) => void;
   /** Subgraph URLs that replace the supergraph's routing URLs, by subgraph name. */
   subgraphUrls: Record<string, string | undefined>;
   /** Signs the caller's identity onto every subgraph call (subgraphIdentity.ts). */
@@ -28,7 +33,11 @@ export function createFederatedServer(options: FederationOptions): {
   // One keep-alive pool per gateway, shared by every subgraph's data source.
   const fetcher = deduplicateInflightQueries(createSubgraphFetcher());
   const gateway = new ApolloGateway({
-    supergraphSdl: options.supergraphSdl,
+    // A supergraph hook rather than a fixed string: it hands out the update callback.
+    supergraphSdl: async ({ update }) => {
+      options.onUpdater?.(update);
+      return { supergraphSdl: options.supergraphSdl };
+    },
     buildService: ({ name, url }) => {
       const source = forwardSubgraphExtensions(
         name,

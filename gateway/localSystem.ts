@@ -51,6 +51,8 @@ export interface LocalSystemOptions {
   webhooks?: WebhookOptions;
   /** Secrets for caller tokens (HS256) and gateway-subgraph trust; development ones by default. */
   secrets?: { jwt?: string; gateway?: string };
+  /** The supergraph file the gateway serves and watches (default schema/supergraph.graphql). */
+  supergraphPath?: string;
   /** Request limits at the gateway (default `defaultOperationLimits`). */
   limits?: OperationLimits;
 }
@@ -142,7 +144,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
   const gateway = await startGateway({
     host,
     port: ports.gateway ?? 0,
-    supergraphPath: defaultSupergraphPath,
+    supergraphPath: options.supergraphPath ?? defaultSupergraphPath,
     subgraphUrls: { pos: pos.url, inventory: inventory.url, scheduling: scheduling.url },
     maxBodyBytes: 1024 * 1024,
     explorer: {

@@ -18,6 +18,7 @@ import {
   type SubscriptionServer,
   startSubscriptionServer,
 } from './subscriptions/subscriptionServer.ts';
+import { watchSupergraph } from './supergraphWatcher.ts';
 
 export interface GatewaySettings {
   host: string;
@@ -27,6 +28,8 @@ export interface GatewaySettings {
   /** Subgraph URLs that replace the supergraph's routing URLs, by subgraph name. */
   subgraphUrls: Record<string, string | undefined>;
   maxBodyBytes: number;
+  /** Reload the supergraph file when it changes (default true). */
+  watchSupergraph?: boolean;
   /** The browser explorer at `GET /graphql`: example tabs and preset headers. */
   explorer?: ExplorerOptions;
   /**
@@ -62,8 +65,10 @@ export interface RunningGateway extends ServiceHandle {
 export async function startGateway(settings: GatewaySettings): Promise<RunningGateway> {
   const { auth } = settings;
   const composedSdl = await readFile(settings.supergraphPath, 'utf8');
-  const rules = readFieldRules(composedSdl);
-  const supergraphSdl = auth ? acknowledgeEnforcedSecurityFeatures(composedSdl) : composedSdl;
+  let rules = readFieldRules(composedSdl);
+  const served = (sdl: string) => (auth ? acknowledgeEnforcedSecurityFeatures(sdl) : sdl);
+  const supergraphSdl = served(composedSdl);
+  let updateGateway: ((sdl: string) => void) | undefined;
   const apqStore = settings.redisUrl
     ? createRedisApqStore({
         url: settings.redisUrl,
@@ -75,6 +80,9 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
     subgraphUrls: settings.subgraphUrls,
     trustSecret: auth?.trustSecret,
     cache: apqStore,
+    onUpdater: (update) => {
+      updateGateway = update;
+    },
   });
   const verifier = auth ? createTokenVerifier(auth.tokens) : undefined;
   // Built once the subscription server has planned the API schema (below).
@@ -152,11 +160,29 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
     'Subscriptions this gateway holds open at subgraphs.',
     () => subscriptions.subscriptions.openUpstreams(),
   );
+  // Supergraph hot reload: a new schema/supergraph.graphql is served without a restart; a
+  // version the gateway refuses (it fails composition checks) leaves the current one in place.
+  const stopWatching =
+    settings.watchSupergraph === false
+      ? () => {}
+      : watchSupergraph(settings.supergraphPath, composedSdl, (text) => {
+          try {
+            updateGateway?.(served(text));
+            subscriptions.updateSupergraph(served(text));
+            rules = readFieldRules(text);
+            counters.increment('supergraph_reloads', { result: 'applied' });
+            logger.info({ event: 'supergraph reloaded', path: settings.supergraphPath });
+          } catch (error) {
+            counters.increment('supergraph_reloads', { result: 'refused' });
+            logger.error({ event: 'supergraph refused', reason: (error as Error).message });
+          }
+        });
   return {
     url: `${origin}/graphql`,
     subscriptions,
     counters,
     async close() {
+      stopWatching();
       await subscriptions.close();
       await closeServer(http);
       await server.stop();

@@ -42,6 +42,11 @@ export interface FederatedSubscriptions {
   openUpstreams(): number;
   /** Client subscriptions open right now. */
   subscribers(): number;
+  /**
+   * After a supergraph change: subscriptions whose operation the new schema still accepts keep
+   * running; the others get one SUPERGRAPH_CHANGED error and complete.
+   */
+  revalidate(isValid: (document: DocumentNode) => boolean): void;
   close(): void;
 }
 
@@ -52,6 +57,7 @@ interface Listener {
 
 interface Shared {
   listeners: Set<Listener>;
+  document: DocumentNode;
   stop(): void;
 }
 
@@ -190,6 +196,7 @@ export function createFederatedSubscriptions(
     );
     return {
       listeners,
+      document: request.document,
       stop() {
         if (closed) return;
         closed = true;
@@ -271,6 +278,23 @@ export function createFederatedSubscriptions(
         counters.get('upstream_subscriptions_opened') -
         counters.get('upstream_subscriptions_closed')
       );
+    },
+    revalidate(isValid) {
+      for (const [key, entry] of shared) {
+        if (isValid(entry.document)) continue;
+        const ended = new GraphQLError(
+          'the supergraph changed and this operation is no longer valid',
+          {
+            extensions: { code: 'SUPERGRAPH_CHANGED' },
+          },
+        );
+        for (const listener of entry.listeners) {
+          listener.push({ errors: [ended] });
+          listener.end();
+        }
+        entry.stop();
+        shared.delete(key);
+      }
     },
     close() {
       for (const entry of shared.values()) {

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { RemoteGraphQLDataSource, type ServiceMap } from '@apollo/gateway';
 import type { ApolloServer, BaseContext } from '@apollo/server';
-import { type ExecutionResult, GraphQLError, type GraphQLSchema, print } from 'graphql';
+import { type ExecutionResult, GraphQLError, type GraphQLSchema, print, validate } from 'graphql';
 // Aliased: Biome's React rules would take a `use` prefix for a React hook.
 import { useServer as serveGraphQLWs } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -29,6 +29,8 @@ export interface SubscriptionServer {
   subgraphs(): { name: string; url: string }[];
   /** The API schema operations are validated against. */
   schema(): GraphQLSchema;
+  /** Plans new subscriptions on a new supergraph; running ones stay while still valid. */
+  updateSupergraph(supergraphSdl: string): void;
   close(): Promise<void>;
 }
 
@@ -61,19 +63,21 @@ function lastEventIdOf(fields: unknown): string | undefined {
 const gatewayIdentity: Identity = { subject: 'gateway', roles: [], locationIds: [], scopes: [] };
 
 export function startSubscriptionServer(options: SubscriptionServerOptions): SubscriptionServer {
-  const planner = createSubscriptionPlanner(options.supergraphSdl);
+  let planner = createSubscriptionPlanner(options.supergraphSdl);
   const urlOf = (name: string) => {
     const url = options.subgraphUrls[name] ?? planner.subgraphs.find((s) => s.name === name)?.url;
     if (!url) throw new GraphQLError(`unknown subgraph ${name}`);
     return url;
   };
   const { counters, trustSecret, auth } = options;
-  const dataSources: ServiceMap = Object.fromEntries(
-    planner.subgraphs.map(({ name }) => {
-      const source = new RemoteGraphQLDataSource({ url: urlOf(name) });
-      return [name, trustSecret ? signSubgraphCalls(source, trustSecret) : source];
-    }),
-  );
+  const dataSourcesFor = (subgraphs: readonly { name: string }[]): ServiceMap =>
+    Object.fromEntries(
+      subgraphs.map(({ name }) => {
+        const source = new RemoteGraphQLDataSource({ url: urlOf(name) });
+        return [name, trustSecret ? signSubgraphCalls(source, trustSecret) : source];
+      }),
+    );
+  let dataSources = dataSourcesFor(planner.subgraphs);
   const sockets = createSubgraphSockets(
     trustSecret ? { connectionParams: () => signIdentity(gatewayIdentity, trustSecret) } : {},
   );
@@ -95,7 +99,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
   const wss = new WebSocketServer({ server: options.http, path: '/graphql' });
   const server = serveGraphQLWs(
     {
-      schema: planner.schema,
+      schema: () => planner.schema,
       onConnect: async (ctx) => {
         if (!auth) return true;
         const params = ctx.connectionParams ?? {};
@@ -154,6 +158,11 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
     subscriptions,
     counters,
     schema: () => planner.schema,
+    updateSupergraph(supergraphSdl) {
+      planner = createSubscriptionPlanner(supergraphSdl);
+      dataSources = dataSourcesFor(planner.subgraphs);
+      subscriptions.revalidate((document) => validate(planner.schema, document).length === 0);
+    },
     subgraphs: () => planner.subgraphs.map(({ name }) => ({ name, url: urlOf(name) })),
     async close() {
       subscriptions.close();
