@@ -1,5 +1,6 @@
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer, type BaseContext } from '@apollo/server';
+import { maskInternalErrors } from '../subgraphs/kit/errors.ts';
 import type { ApqStore } from './apqStore.ts';
 import { deduplicateInflightQueries } from './subgraphDeduplication.ts';
 import { forwardSubgraphExtensions, subgraphExtensionsPlugin } from './subgraphExtensions.ts';
@@ -49,6 +50,7 @@ export function createFederatedServer(options: FederationOptions): {
   const server = new ApolloServer({
     gateway,
     includeStacktraceInErrorResponses: false,
+    formatError: maskInternalErrors(process.env.NODE_ENV === 'production'),
     plugins: [subgraphExtensionsPlugin()],
     ...(options.cache ? { cache: options.cache } : {}),
   });

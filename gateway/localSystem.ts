@@ -53,6 +53,8 @@ export interface LocalSystemOptions {
   secrets?: { jwt?: string; gateway?: string };
   /** The supergraph file the gateway serves and watches (default schema/supergraph.graphql). */
   supergraphPath?: string;
+  /** graphql-ws limits at the gateway (defaults: 64 KiB messages, 1,000 sockets per address). */
+  websocket?: { maxMessageBytes?: number; maxConnectionsPerClient?: number };
   /** Request limits at the gateway (default `defaultOperationLimits`). */
   limits?: OperationLimits;
 }
@@ -145,6 +147,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     host,
     port: ports.gateway ?? 0,
     supergraphPath: options.supergraphPath ?? defaultSupergraphPath,
+    websocket: options.websocket,
     subgraphUrls: { pos: pos.url, inventory: inventory.url, scheduling: scheduling.url },
     maxBodyBytes: 1024 * 1024,
     explorer: {

@@ -53,6 +53,8 @@ export function readGatewaySettings(env: NodeJS.ProcessEnv = process.env): Gatew
       DEFAULT_LIST_SIZE: envVar.positiveInt(defaultOperationLimits.defaultListSize),
       INTROSPECTION: z.enum(['everyone', 'analysts']).default(production ? 'analysts' : 'everyone'),
       SAFELIST_PATH: envVar.optionalString(),
+      WS_MAX_MESSAGE_BYTES: envVar.positiveInt(64 * 1024),
+      WS_MAX_CONNECTIONS_PER_CLIENT: envVar.positiveInt(1000),
       HOST: envVar.string('127.0.0.1'),
       GATEWAY_PORT: envVar.port(4000),
       SUPERGRAPH_PATH: envVar.string(defaultSupergraphPath),
@@ -72,6 +74,10 @@ export function readGatewaySettings(env: NodeJS.ProcessEnv = process.env): Gatew
     supergraphPath: values.SUPERGRAPH_PATH,
     maxBodyBytes: values.MAX_BODY_BYTES,
     explorer: { examples: exampleOperations(values.EXPLORER_LOCATION_ID) },
+    websocket: {
+      maxMessageBytes: values.WS_MAX_MESSAGE_BYTES,
+      maxConnectionsPerClient: values.WS_MAX_CONNECTIONS_PER_CLIENT,
+    },
     auth: {
       tokens: values.JWKS_URL
         ? { jwksUrl: values.JWKS_URL }

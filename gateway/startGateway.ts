@@ -28,6 +28,8 @@ export interface GatewaySettings {
   /** Subgraph URLs that replace the supergraph's routing URLs, by subgraph name. */
   subgraphUrls: Record<string, string | undefined>;
   maxBodyBytes: number;
+  /** graphql-ws limits: largest message, connections per client address. */
+  websocket?: { maxMessageBytes?: number; maxConnectionsPerClient?: number } | undefined;
   /** Reload the supergraph file when it changes (default true). */
   watchSupergraph?: boolean;
   /** The browser explorer at `GET /graphql`: example tabs and preset headers. */
@@ -140,6 +142,8 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
     subgraphUrls: settings.subgraphUrls,
     counters,
     trustSecret: auth?.trustSecret,
+    maxMessageBytes: settings.websocket?.maxMessageBytes,
+    maxConnectionsPerClient: settings.websocket?.maxConnectionsPerClient,
     auth: verifier ? { verifier, guard: () => guard as RequestGuard } : undefined,
   });
   if (auth && verifier) {

@@ -47,6 +47,10 @@ export interface SubscriptionServerOptions {
   auth?: { verifier: TokenVerifier; guard: () => RequestGuard } | undefined;
   /** Signs the caller's identity for the subgraphs (gatewayTrust.ts). */
   trustSecret?: string | undefined;
+  /** Largest graphql-ws message accepted (default 64 KiB). */
+  maxMessageBytes?: number | undefined;
+  /** Most graphql-ws connections one client address may hold (default 1000). */
+  maxConnectionsPerClient?: number | undefined;
 }
 
 /**
@@ -96,7 +100,26 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
   });
   const identities = new WeakMap<object, Identity>();
 
-  const wss = new WebSocketServer({ server: options.http, path: '/graphql' });
+  // A graphql-ws message is a subscribe or a ping: larger frames are refused (close 1009), and
+  // one client address may hold only so many sockets (close 1008 past the limit).
+  const wss = new WebSocketServer({
+    server: options.http,
+    path: '/graphql',
+    maxPayload: options.maxMessageBytes ?? 64 * 1024,
+  });
+  const perAddress = new Map<string, number>();
+  const maxPerAddress = options.maxConnectionsPerClient ?? 1000;
+  wss.on('connection', (socket, request) => {
+    const address = request.socket.remoteAddress ?? 'unknown';
+    const open = (perAddress.get(address) ?? 0) + 1;
+    perAddress.set(address, open);
+    socket.once('close', () => {
+      const left = (perAddress.get(address) ?? 1) - 1;
+      if (left === 0) perAddress.delete(address);
+      else perAddress.set(address, left);
+    });
+    if (open > maxPerAddress) socket.close(1008, 'too many connections from this client');
+  });
   const server = serveGraphQLWs(
     {
       schema: () => planner.schema,

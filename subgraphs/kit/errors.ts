@@ -107,3 +107,16 @@ export async function orNull<V>(load: Promise<V>): Promise<V | null> {
     throw error;
   }
 }
+
+/**
+ * Apollo Server's `formatError` for production: an unexpected error (code INTERNAL_SERVER_ERROR)
+ * reaches the client as a bare "Internal server error", never with its message, which could
+ * name internals or data; every classified error keeps its message and code.
+ */
+export function maskInternalErrors(production: boolean) {
+  return (formatted: { message: string; extensions?: Record<string, unknown> }) =>
+    production &&
+    (formatted.extensions?.code ?? 'INTERNAL_SERVER_ERROR') === 'INTERNAL_SERVER_ERROR'
+      ? { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }
+      : formatted;
+}

@@ -8,6 +8,7 @@ import { GraphQLError, parse } from 'graphql';
 // Aliased: Biome's React rules would take a `use` prefix for a React hook.
 import { useServer as serveGraphQLWs } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import { maskInternalErrors } from './errors.ts';
 import type { EventCursor } from './eventBus.ts';
 import { type Identity, verifyIdentity } from './gatewayTrust.ts';
 import { createGraphQLHandler, requestIdOf } from './graphqlHttp.ts';
@@ -58,6 +59,7 @@ export async function startSubgraphServer<C extends BaseContext>(
   const server = new ApolloServer<C>({
     schema,
     includeStacktraceInErrorResponses: false,
+    formatError: maskInternalErrors(process.env.NODE_ENV === 'production'),
     // Inline traces (ftv1) feed Apollo's cloud reporting, which this gateway does not use.
     plugins: [ApolloServerPluginInlineTraceDisabled(), staleDataPlugin<C>()],
   });

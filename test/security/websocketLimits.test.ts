@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { createWorld } from '../../emulators/world.ts';
+import type { LocalSystem } from '../../gateway/localSystem.ts';
+import { maskInternalErrors } from '../../subgraphs/kit/errors.ts';
+import { startTestSystem } from '../system.ts';
+
+let system: LocalSystem;
+beforeAll(async () => {
+  system = await startTestSystem({
+    world: createWorld({ seed: 47, now: new Date('2026-11-26T12:00:00Z') }),
+    websocket: { maxMessageBytes: 4096, maxConnectionsPerClient: 2 },
+  });
+});
+afterAll(async () => {
+  await system?.close();
+});
+
+/** Opens a raw graphql-ws socket and resolves with how it closed. */
+function closeOf(send?: string): Promise<{ code: number; opened: WebSocket }> {
+  const socket = new WebSocket(system.gateway.url.replace(/^http/, 'ws'), 'graphql-transport-ws');
+  return new Promise((resolve) => {
+    socket.once('open', () => {
+      if (send) socket.send(send);
+    });
+    socket.once('close', (code) => resolve({ code, opened: socket }));
+  });
+}
+
+describe('graphql-ws limits', () => {
+  it('a message over the size limit closes the socket with 1009', async () => {
+    const { code } = await closeOf(
+      JSON.stringify({ type: 'connection_init', payload: { pad: 'x'.repeat(5000) } }),
+    );
+    expect(code).toBe(1009);
+  });
+
+  it('a client address past its connection limit is closed with 1008; the others stay open', async () => {
+    const url = system.gateway.url.replace(/^http/, 'ws');
+    const open = (): Promise<WebSocket> =>
+      new Promise((resolve) => {
+        const socket = new WebSocket(url, 'graphql-transport-ws');
+        socket.once('open', () => resolve(socket));
+      });
+    const [first, second] = [await open(), await open()];
+    const third = await closeOf();
+    expect(third.code).toBe(1008);
+    expect([first.readyState, second.readyState]).toEqual([WebSocket.OPEN, WebSocket.OPEN]);
+    first.close();
+    second.close();
+  });
+});
+
+describe('internal errors in production', () => {
+  it('an unexpected error reaches the client without its message; classified ones keep theirs', () => {
+    const mask = maskInternalErrors(true);
+    expect(mask({ message: 'Cannot read properties of undefined (reading "token")' })).toEqual({
+      message: 'Internal server error',
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    });
+    const typed = { message: 'pos unreachable', extensions: { code: 'UPSTREAM_UNAVAILABLE' } };
+    expect(mask(typed)).toBe(typed);
+    expect(maskInternalErrors(false)({ message: 'detail' })).toEqual({ message: 'detail' });
+  });
+});
