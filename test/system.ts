@@ -6,7 +6,9 @@ import {
   startLocalSystem,
 } from '../gateway/localSystem.ts';
 import type { GatewayAuth } from '../gateway/startGateway.ts';
+import { EventTopic } from '../subgraphs/kit/eventBus.ts';
 import { devGatewaySecret, signIdentity } from '../subgraphs/kit/gatewayTrust.ts';
+import type { Order } from '../subgraphs/pos/client.ts';
 import { setDefaultHeaders } from './graphqlClient.ts';
 
 /**
@@ -49,4 +51,20 @@ export function trustedSubgraphHeaders(locationIds: string[] = ['*']): Record<st
     { subject: 'test', roles: ['manager'], locationIds, scopes: ['labor:read'] },
     devGatewaySecret,
   );
+}
+
+/**
+ * Publishes an order's current state as a domain event on the POS subgraph's bus, as its
+ * webhook receiver would, and returns the order as the graph sees it.
+ */
+export async function publishOrderEvent(system: LocalSystem, orderId: string): Promise<Order> {
+  const [order] = await system.pos.stores.order.load([orderId]);
+  if (!order || order instanceof Error) throw new Error(`no order ${orderId}`);
+  await system.pos.bus.publish({
+    id: `order:${order.id}:${order.version}`,
+    topic: EventTopic.orderChanged,
+    occurredAt: order.updatedAt,
+    payload: order,
+  });
+  return order;
 }

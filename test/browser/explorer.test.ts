@@ -2,9 +2,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorld } from '../../emulators/world.ts';
 import type { LocalSystem } from '../../gateway/localSystem.ts';
-import { EventTopic } from '../../subgraphs/kit/eventBus.ts';
 import { openOrdersNewestFirst } from '../expected.ts';
-import { startTestSystem } from '../system.ts';
+import { publishOrderEvent, startTestSystem } from '../system.ts';
 import { artifactPath, chromiumAvailable, launchChromium } from './chromium.ts';
 
 const withChromium = chromiumAvailable();
@@ -69,14 +68,7 @@ describe.skipIf(!withChromium)('the explorer in headless Chromium', () => {
     }
     await new Promise((resolve) => setTimeout(resolve, 150));
     const order = openOrdersNewestFirst(world, locationId)[2];
-    const [loaded] = await system.pos.stores.order.load([order?.id ?? '']);
-    if (!loaded || loaded instanceof Error) throw new Error('order not loaded');
-    await system.pos.bus.publish({
-      id: `order:${loaded.id}:${loaded.version}`,
-      topic: EventTopic.orderChanged,
-      occurredAt: loaded.updatedAt,
-      payload: loaded,
-    });
+    await publishOrderEvent(system, order?.id ?? '');
     await expect.poll(resultText, { timeout: 10_000 }).toContain(order?.id ?? '?');
     expect(await resultText()).toContain('"orderChanged"');
     await page.screenshot({ path: await artifactPath('explorer-subscription.png') });

@@ -2,11 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorld } from '../../emulators/world.ts';
 import { devJwtSecret, mintDevToken } from '../../gateway/auth/tokens.ts';
 import type { LocalSystem } from '../../gateway/localSystem.ts';
-import { EventTopic } from '../../subgraphs/kit/eventBus.ts';
 import { openOrdersNewestFirst } from '../expected.ts';
 import { orderChangedSubscription } from '../readmeQuery.ts';
 import { connect, rootField, subscribe } from '../subscriptionClient.ts';
-import { startTestSystem } from '../system.ts';
+import { publishOrderEvent, startTestSystem } from '../system.ts';
 
 const world = createWorld({ seed: 19, now: new Date('2026-11-26T12:00:00Z') });
 const idA = world.locations[0]?.id ?? '';
@@ -24,15 +23,7 @@ afterAll(async () => {
 
 async function publishOpenOrder(locationId: string, index = 0): Promise<string> {
   const id = openOrdersNewestFirst(world, locationId)[index]?.id ?? '';
-  const [order] = await system.pos.stores.order.load([id]);
-  if (!order || order instanceof Error) throw new Error(`no order ${id}`);
-  await system.pos.bus.publish({
-    id: `order:${order.id}:${order.version}`,
-    topic: EventTopic.orderChanged,
-    occurredAt: order.updatedAt,
-    payload: order,
-  });
-  return id;
+  return (await publishOrderEvent(system, id)).id;
 }
 
 describe('subscriptions are scoped like queries', () => {

@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorld } from '../../emulators/world.ts';
 import type { LocalSystem } from '../../gateway/localSystem.ts';
-import { EventTopic } from '../../subgraphs/kit/eventBus.ts';
-import type { Order } from '../../subgraphs/pos/client.ts';
 import { inStock, menuItemFullName, onShiftNow, openOrdersNewestFirst } from '../expected.ts';
 import { connect, rootField, subscribe } from '../subscriptionClient.ts';
-import { startTestSystem } from '../system.ts';
+import { publishOrderEvent, startTestSystem } from '../system.ts';
 
 const world = createWorld({ seed: 11, now: new Date('2026-11-26T12:00:00Z') });
 let system: LocalSystem;
@@ -44,17 +42,7 @@ const orderChanged = /* GraphQL */ `
   }
 `;
 
-async function publishOrder(orderId: string): Promise<Order> {
-  const [order] = await system.pos.stores.order.load([orderId]);
-  if (!order || order instanceof Error) throw new Error(`no order ${orderId}`);
-  await system.pos.bus.publish({
-    id: `order:${order.id}:${order.version}`,
-    topic: EventTopic.orderChanged,
-    occurredAt: order.updatedAt,
-    payload: order,
-  });
-  return order;
-}
+const publishOrder = (orderId: string) => publishOrderEvent(system, orderId);
 
 /** Published events reach subscribers only once the gateway has them all and its upstream is open. */
 async function untilUpstreamsOpen(count: number, subscribers = 1): Promise<void> {

@@ -7,11 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorld } from '../../emulators/world.ts';
 import type { LocalSystem } from '../../gateway/localSystem.ts';
 import { defaultSupergraphPath } from '../../gateway/settings.ts';
-import { EventTopic } from '../../subgraphs/kit/eventBus.ts';
 import { openOrdersNewestFirst } from '../expected.ts';
 import { postGraphQL } from '../graphqlClient.ts';
 import { connect, rootField, subscribe } from '../subscriptionClient.ts';
-import { startTestSystem } from '../system.ts';
+import { publishOrderEvent, startTestSystem } from '../system.ts';
 
 const world = createWorld({ seed: 43, now: new Date('2026-11-26T12:00:00Z') });
 const locationId = world.locations[0]?.id ?? '';
@@ -48,15 +47,7 @@ async function changedSupergraph(): Promise<string> {
 
 async function publishOrder(index: number): Promise<string> {
   const id = openOrdersNewestFirst(world, locationId)[index]?.id ?? '';
-  const [order] = await system.pos.stores.order.load([id]);
-  if (!order || order instanceof Error) throw new Error(`no order ${id}`);
-  await system.pos.bus.publish({
-    id: `order:${order.id}:${order.version}`,
-    topic: EventTopic.orderChanged,
-    occurredAt: order.updatedAt,
-    payload: order,
-  });
-  return id;
+  return (await publishOrderEvent(system, id)).id;
 }
 
 describe('supergraph hot reload', () => {
