@@ -13,11 +13,8 @@ export interface ApqStore {
   /** `ttl` in seconds, as Apollo Server gives it. */
   set(key: string, value: string, options?: { ttl?: number | null }): Promise<void>;
   delete(key: string): Promise<boolean>;
-  /**
-   * A hash-only request whose document another gateway registered gets that document, before
-   * the request guard (which checks limits on the document a hash stands for) looks at it.
-   */
-  fillPersistedDocument(body: unknown): Promise<void>;
+  /** The document another gateway registered under this hash, for the request guard. */
+  documentFor(hash: string): Promise<string | undefined>;
   close(): Promise<void>;
 }
 
@@ -34,15 +31,10 @@ export function createRedisApqStore(options: { url: string; prefix: string }): A
       await keyv.set(key, value, ttl).catch(() => undefined);
     },
     delete: (key) => keyv.delete(key).catch(() => false),
-    async fillPersistedDocument(body) {
-      const request = body as { query?: unknown; extensions?: unknown } | undefined;
-      const hash = (
-        request?.extensions as { persistedQuery?: { sha256Hash?: unknown } } | undefined
-      )?.persistedQuery?.sha256Hash;
-      if (!request || request.query !== undefined || typeof hash !== 'string') return;
+    async documentFor(hash) {
       // Apollo Server keeps persisted queries under `apq:<hash>` in its cache.
       const query = await keyv.get(`apq:${hash}`).catch(() => undefined);
-      if (typeof query === 'string') request.query = query;
+      return typeof query === 'string' ? query : undefined;
     },
     async close() {
       await keyv.disconnect();

@@ -35,6 +35,8 @@ export interface RequestGuardOptions {
   introspection: 'everyone' | 'analysts';
   /** When set, only these documents (by SHA-256 of the text) may run. */
   safelist?: ReadonlyMap<string, string>;
+  /** Persisted documents registered through other gateways (apqStore.ts), by hash. */
+  sharedPersisted?: (hash: string) => Promise<string | undefined>;
 }
 
 export type GuardResult = { identity: Identity } | { error: GraphQLError };
@@ -135,7 +137,13 @@ export function createRequestGuard(options: RequestGuardOptions): RequestGuard {
     checkOperation,
     async check(body, authorization) {
       try {
-        return checkOperation(body, await options.verifier.verify(authorization));
+        const identity = await options.verifier.verify(authorization);
+        const hash = persistedHash(body);
+        if (body.query === undefined && hash && !persisted.has(hash) && options.sharedPersisted) {
+          const shared = await options.sharedPersisted(hash);
+          if (shared !== undefined) persisted.set(hash, shared);
+        }
+        return checkOperation(body, identity);
       } catch (error) {
         if (error instanceof GraphQLError) return { error };
         throw error;

@@ -98,7 +98,6 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
     context: async (req, body) => {
       const requestId = req.headers['x-request-id'] as string;
       if (!guard) return { requestId };
-      await apqStore?.fillPersistedDocument(body);
       const result = await guard.check(body, req.headers.authorization);
       if ('error' in result) throw result.error;
       return { identity: result.identity, requestId };
@@ -154,6 +153,7 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
       limits: auth.limits,
       introspection: auth.introspection,
       ...(auth.safelist ? { safelist: auth.safelist } : {}),
+      ...(apqStore ? { sharedPersisted: apqStore.documentFor } : {}),
     });
   }
   metrics.gauge('graphql_subscriptions_open', 'Client subscriptions open on this gateway.', () =>
