@@ -1,8 +1,9 @@
 /**
  * The plumbing every emulator shares: a route table (`/v2/orders/{order_id}`), Bearer auth,
  * JSON bodies, Square's error envelope, an optional fixed latency, fault switches (faults.ts)
- * and the call log. Admin routes (`GET /__admin/calls`, `POST /__admin/calls/reset`,
- * `GET|POST|DELETE /__admin/faults`) need no token and are not logged.
+ * and the call log. Admin routes (`GET /__admin/calls` by endpoint, `GET /__admin/calls/statuses`
+ * by answer status, `POST /__admin/calls/reset`, `GET|POST|DELETE /__admin/faults`) need no
+ * token and are not logged.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -136,6 +137,11 @@ export async function startEmulator(
     }
     if (method === 'GET' && path === '/__admin/calls') {
       return sendJson(response, 200, calls.byEndpoint());
+    }
+    if (method === 'GET' && path === '/__admin/calls/statuses') {
+      const byStatus: Record<string, number> = {};
+      for (const call of calls.list()) byStatus[call.status] = (byStatus[call.status] ?? 0) + 1;
+      return sendJson(response, 200, byStatus);
     }
     if (method === 'POST' && path === '/__admin/calls/reset') {
       calls.reset();
