@@ -19,24 +19,33 @@ export interface CallLog {
   arrivals(endpoint?: string): number[];
   /** The `x-request-id` each call carried (undefined where none), in call order. */
   requestIds(): (string | undefined)[];
+  /** The W3C `traceparent` each call carried (undefined where none), in call order. */
+  traceparents(): (string | undefined)[];
   reset(): void;
 }
 
+/** The headers that tie a call to the request that caused it. */
+export interface CallCorrelation {
+  requestId?: string | undefined;
+  traceparent?: string | undefined;
+}
+
 export interface RecordingCallLog extends CallLog {
-  record(call: CallRecord, requestId?: string): void;
+  record(call: CallRecord, correlation?: CallCorrelation): void;
 }
 
 export function createCallLog(now: () => number = Date.now): RecordingCallLog {
   let calls: CallRecord[] = [];
   let times: number[] = [];
-  let requestIds: (string | undefined)[] = [];
+  let correlations: CallCorrelation[] = [];
   return {
-    record: (call, requestId) => {
+    record: (call, correlation = {}) => {
       calls.push(call);
       times.push(now());
-      requestIds.push(requestId);
+      correlations.push(correlation);
     },
-    requestIds: () => [...requestIds],
+    requestIds: () => correlations.map((correlation) => correlation.requestId),
+    traceparents: () => correlations.map((correlation) => correlation.traceparent),
     list: () => [...calls],
     count: (endpoint) =>
       endpoint === undefined
@@ -52,7 +61,7 @@ export function createCallLog(now: () => number = Date.now): RecordingCallLog {
     reset: () => {
       calls = [];
       times = [];
-      requestIds = [];
+      correlations = [];
     },
   };
 }

@@ -77,17 +77,20 @@ export async function startEmulator(
           ? parsed.text
           : Object.fromEntries(url.searchParams);
 
-    const requestId = request.headers['x-request-id']?.toString();
+    const correlation = {
+      requestId: request.headers['x-request-id']?.toString(),
+      traceparent: request.headers.traceparent?.toString(),
+    };
     const fault = faults.plan(endpoint);
     if (fault.delayMs > 0) await sleep(fault.delayMs);
     if (fault.action === 'hang' || fault.action === 'drop') {
-      calls.record({ endpoint, status: 0, body: loggedBody }, requestId);
+      calls.record({ endpoint, status: 0, body: loggedBody }, correlation);
       // A hang keeps the socket open with no answer; the client's timeout or close() ends it.
       if (fault.action === 'drop') request.socket.destroy();
       return;
     }
     if (fault.action === 'answer') {
-      calls.record({ endpoint, status: fault.error.status, body: loggedBody }, requestId);
+      calls.record({ endpoint, status: fault.error.status, body: loggedBody }, correlation);
       return sendJson(response, fault.error.status, fault.error.body, fault.headers);
     }
 
@@ -112,10 +115,10 @@ export async function startEmulator(
     }
     if (fault.action === 'serveThenDrop') {
       // Served (a write is applied), but no answer reaches the client: logged as status 0.
-      calls.record({ endpoint, status: 0, body: loggedBody }, requestId);
+      calls.record({ endpoint, status: 0, body: loggedBody }, correlation);
       return void request.socket.destroy();
     }
-    calls.record({ endpoint, status, body: loggedBody }, requestId);
+    calls.record({ endpoint, status, body: loggedBody }, correlation);
     sendJson(response, status, body);
   };
 

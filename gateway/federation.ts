@@ -6,6 +6,7 @@ import { deduplicateInflightQueries } from './subgraphDeduplication.ts';
 import { forwardSubgraphExtensions, subgraphExtensionsPlugin } from './subgraphExtensions.ts';
 import { createSubgraphFetcher } from './subgraphFetcher.ts';
 import { signSubgraphCalls } from './subgraphIdentity.ts';
+import { propagateTraceContext } from './subgraphTracing.ts';
 
 export interface FederationOptions {
   supergraphSdl: string;
@@ -40,9 +41,11 @@ export function createFederatedServer(options: FederationOptions): {
       return { supergraphSdl: options.supergraphSdl };
     },
     buildService: ({ name, url }) => {
-      const source = forwardSubgraphExtensions(
-        name,
-        new RemoteGraphQLDataSource({ url: options.subgraphUrls[name] ?? url, fetcher }),
+      const source = propagateTraceContext(
+        forwardSubgraphExtensions(
+          name,
+          new RemoteGraphQLDataSource({ url: options.subgraphUrls[name] ?? url, fetcher }),
+        ),
       );
       return options.trustSecret ? signSubgraphCalls(source, options.trustSecret) : source;
     },

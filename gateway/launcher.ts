@@ -1,5 +1,6 @@
 import { envVar, readEnv, runMain } from '../subgraphs/kit/config.ts';
 import { closeOnSignal } from '../subgraphs/kit/httpServer.ts';
+import { installTracingFromEnv } from '../subgraphs/kit/tracing.ts';
 import { startLocalSystem } from './localSystem.ts';
 
 /**
@@ -19,6 +20,8 @@ await runMain(async () => {
     REDIS_URL: envVar.optionalUrl(),
     RECONCILE_INTERVAL_MS: envVar.millisecondsOrOff(30_000),
   });
+  // One process, so one tracer provider: every service's spans share this service name.
+  const tracing = installTracingFromEnv('restaurant-graph');
   const system = await startLocalSystem({
     host: env.HOST,
     ports: {
@@ -46,5 +49,5 @@ await runMain(async () => {
   }
   console.log(`explorer (manager token preset): ${gateway.url}`);
   console.log(`gateway ready at ${gateway.url}`);
-  closeOnSignal(system);
+  closeOnSignal(system, tracing);
 });

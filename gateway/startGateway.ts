@@ -4,6 +4,7 @@ import { createGraphQLHandler } from '../subgraphs/kit/graphqlHttp.ts';
 import { closeServer, listen, type ServiceHandle } from '../subgraphs/kit/httpServer.ts';
 import { createLogger } from '../subgraphs/kit/logger.ts';
 import { createMetrics } from '../subgraphs/kit/metrics.ts';
+import { traceIncomingRequest } from '../subgraphs/kit/tracing.ts';
 import { createRedisApqStore } from './apqStore.ts';
 import { acknowledgeEnforcedSecurityFeatures, readFieldRules } from './auth/fieldRules.ts';
 import { createTokenVerifier, type TokenSource } from './auth/tokens.ts';
@@ -110,6 +111,7 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
     },
   });
   const explorerPage = explorerPageRoute(settings.explorer ?? { examples: [] });
+  const graphqlRoute = { route: '/graphql' };
   const { server: http, origin } = await listen({
     host: settings.host,
     port: settings.port,
@@ -117,7 +119,7 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
       '* /graphql': (req, res) =>
         wantsExplorer(req.method, req.headers.accept, req.url)
           ? explorerPage(req, res)
-          : graphql(req, res),
+          : traceIncomingRequest(req, res, graphqlRoute, () => graphql(req, res)),
       [`GET ${explorerAssetsPrefix}*`]: explorerAssetsRoute(),
       'GET /healthz': healthRoute(),
       'GET /readyz': readinessRoute(() => subscriptions.subgraphs()),
@@ -140,6 +142,7 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
     supergraphSdl,
     subgraphUrls: settings.subgraphUrls,
     counters,
+    metrics,
     trustSecret: auth?.trustSecret,
     maxMessageBytes: settings.websocket?.maxMessageBytes,
     maxConnectionsPerClient: settings.websocket?.maxConnectionsPerClient,

@@ -2,8 +2,9 @@ import type { Route } from '../subgraphs/kit/httpServer.ts';
 
 /**
  * The status page: each subgraph and its upstream at a glance (up or down, circuit state, p99
- * latency, error rate, cache hit ratio, webhooks), and the gateway's open subscriptions,
- * refreshed live. `/status.json` gathers each subgraph's own `/status.json`.
+ * latency, error rate, cache hit ratio, webhooks and their lag from the vendor's change), and
+ * the gateway's open subscriptions, refreshed live. `/status.json` gathers each subgraph's own
+ * `/status.json`.
  */
 export interface GatewayStatus {
   subscriptions: { clients: number; upstream: number };
@@ -56,7 +57,8 @@ const page = `<!doctype html>
 <p id="gateway">loading…</p>
 <table>
   <thead><tr><th>subgraph</th><th>subgraph up</th><th>upstream</th><th>circuit</th><th>p99 ms</th>
-  <th>error rate</th><th>cache hit ratio</th><th>webhooks (rejected, duplicate)</th></tr></thead>
+  <th>error rate</th><th>cache hit ratio</th><th>webhooks (rejected, duplicate)</th>
+  <th>webhook lag ms (last, p99)</th></tr></thead>
   <tbody id="subgraphs"></tbody>
 </table>
 <p><small id="at"></small></p>
@@ -81,6 +83,7 @@ const page = `<!doctype html>
           cell(pct(upstream.errorRate)) +
           cell(pct(s.cache?.hitRatio)) +
           cell((hooks.received ?? 0) + ' (' + (hooks.rejected ?? 0) + ', ' + (hooks.duplicates ?? 0) + ')') +
+          cell(hooks.lag?.lastMs == null ? '–' : hooks.lag.lastMs + ' (' + hooks.lag.p99Ms + ')') +
           '</tr>';
       }).join('');
       document.getElementById('at').textContent = 'updated ' + status.at;

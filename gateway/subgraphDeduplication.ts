@@ -19,11 +19,14 @@ export function deduplicateInflightQueries(fetcher: Fetcher): Fetcher {
     if (init?.method !== 'POST' || typeof init.body !== 'string' || !isQuery(init.body)) {
       return fetcher(url, init);
     }
-    // The request id differs per request by design; it does not change what the subgraph answers.
-    const { 'x-request-id': _requestId, ...headers } = (init.headers ?? {}) as Record<
-      string,
-      string
-    >;
+    // The request id and trace context differ per request by design; they do not change what
+    // the subgraph answers (a shared call is traced in the first caller's trace).
+    const {
+      'x-request-id': _requestId,
+      traceparent: _traceparent,
+      tracestate: _tracestate,
+      ...headers
+    } = (init.headers ?? {}) as Record<string, string>;
     const key = `${url}\n${JSON.stringify(headers)}\n${init.body}`;
     let shared = inflight.get(key);
     if (!shared) {

@@ -7,10 +7,15 @@ import { headersFor } from './graphqlClient.ts';
  * A graphql-ws client for tests: subscribes, keeps every result, and waits for the n-th one.
  */
 export interface TestSubscription {
-  /** Every result, its `extensions.eventId` moved to `eventIds` so tests compare payloads. */
+  /**
+   * Every result, its `extensions.eventId` and `extensions.occurredAt` moved to `eventIds` and
+   * `occurredAts` so tests compare payloads.
+   */
   results: ExecutionResult[];
   /** Each result's `extensions.eventId` (the resume point), in result order. */
   eventIds: (string | undefined)[];
+  /** Each result's `extensions.occurredAt` (the vendor's change time), in result order. */
+  occurredAts: (string | undefined)[];
   /** Resolves once `count` results have arrived (rejects after `timeoutMs`). */
   waitFor(count: number, timeoutMs?: number): Promise<ExecutionResult[]>;
   /** Resolves with the error the server sent, if the operation failed. */
@@ -47,6 +52,7 @@ export function subscribe(
 ): TestSubscription {
   const results: ExecutionResult[] = [];
   const eventIds: (string | undefined)[] = [];
+  const occurredAts: (string | undefined)[] = [];
   const waiters = new Set<() => void>();
   let fail: (error: unknown) => void = () => {};
   let complete: () => void = () => {};
@@ -60,9 +66,13 @@ export function subscribe(
     { query, variables, ...(extensions ? { extensions } : {}) },
     {
       next: (received) => {
-        const { eventId, ...extensions } = (received.extensions ?? {}) as Record<string, unknown>;
+        const { eventId, occurredAt, ...extensions } = (received.extensions ?? {}) as Record<
+          string,
+          unknown
+        >;
         const { extensions: _, ...result } = received as ExecutionResult;
         eventIds.push(typeof eventId === 'string' ? eventId : undefined);
+        occurredAts.push(typeof occurredAt === 'string' ? occurredAt : undefined);
         results.push(Object.keys(extensions).length > 0 ? { ...result, extensions } : result);
         for (const waiter of waiters) waiter();
       },
@@ -73,6 +83,7 @@ export function subscribe(
   return {
     results,
     eventIds,
+    occurredAts,
     failure,
     completed,
     dispose,

@@ -1,8 +1,16 @@
 import { executeQueryPlan, type ServiceMap } from '@apollo/gateway';
 import type { PlanNode } from '@apollo/query-planner';
 import type { GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
-import { type DocumentNode, type ExecutionResult, GraphQLError, print } from 'graphql';
+import {
+  type DocumentNode,
+  type ExecutionResult,
+  GraphQLError,
+  Kind,
+  print,
+  type SelectionNode,
+} from 'graphql';
 import type { Counters } from '../../subgraphs/kit/counters.ts';
+import { type Metrics, secondsSince } from '../../subgraphs/kit/metrics.ts';
 import type { SubgraphSockets } from './subgraphSockets.ts';
 import type { SubscriptionPlan, SubscriptionPlanner } from './subscriptionPlanner.ts';
 
@@ -16,7 +24,9 @@ import type { SubscriptionPlan, SubscriptionPlanner } from './subscriptionPlanne
  * Identical subscriptions (operation, variables, auth scope) share one upstream subscription
  * and one resolution per event, fanned out to every subscriber in event order.
  *
- * Every result carries the event's position in the subgraph's bus as `extensions.eventId`. A
+ * Every result carries the event's position in the subgraph's bus as `extensions.eventId` and
+ * the vendor's change time as `extensions.occurredAt`, as the subgraph sent them; the gateway
+ * observes `event_delivery_lag_seconds` from the latter. A
  * client that resumes (`lastEventId`) gets an upstream subscription of its own, opened after
  * that position, so the subgraph replays what it missed before the live events. Every upstream
  * also remembers the last position it saw and resumes from there when graphql-ws re-subscribes
@@ -70,12 +80,14 @@ export interface FederatedSubscriptionsOptions {
   signedIdentity?: (context: Record<string, unknown>) => Record<string, string>;
   sockets: SubgraphSockets;
   counters: Counters;
+  /** Where `event_delivery_lag_seconds` is observed. */
+  metrics: Pick<Metrics, 'observe'>;
 }
 
 export function createFederatedSubscriptions(
   options: FederatedSubscriptionsOptions,
 ): FederatedSubscriptions {
-  const { sockets, counters } = options;
+  const { sockets, counters, metrics } = options;
   const shared = new Map<string, Shared>();
   let resumed = 0;
 
@@ -136,6 +148,7 @@ export function createFederatedSubscriptions(
       shared.delete(key);
     };
     const subgraph = plan.primary.serviceName;
+    const field = rootFieldOf(plan.operationContext);
     counters.increment('upstream_subscriptions_opened', { subgraph });
     let closed = false;
     // graphql-ws sends this same object again when it re-subscribes after a reconnect, so the
@@ -170,18 +183,30 @@ export function createFederatedSubscriptions(
             );
             return;
           }
-          const eventId = event.extensions?.eventId;
+          const { eventId, occurredAt } = event.extensions ?? {};
           if (typeof eventId === 'string') extensions.lastEventId = eventId;
-          const withEventId = (result: ExecutionResult): ExecutionResult =>
-            typeof eventId === 'string'
-              ? { ...result, extensions: { ...result.extensions, eventId } }
-              : result;
+          const about = {
+            ...(typeof eventId === 'string' ? { eventId } : {}),
+            ...(typeof occurredAt === 'string' ? { occurredAt } : {}),
+          };
+          // The lag is observed once per upstream event, after its resolution and just before
+          // the fan-out, not once per subscriber: every sharer gets the one result at the same
+          // moment, so the histogram counts events (what a vendor change costs to reach clients)
+          // and a popular subscription does not outweigh a rare one.
+          const deliver = (result: ExecutionResult) => {
+            const lag = typeof occurredAt === 'string' ? secondsSince(occurredAt) : undefined;
+            if (lag !== undefined && listeners.size > 0) {
+              metrics.observe('event_delivery_lag_seconds', { field }, lag);
+            }
+            broadcast(
+              Object.keys(about).length > 0
+                ? { ...result, extensions: { ...result.extensions, ...about } }
+                : result,
+            );
+          };
           delivery = delivery
             .then(() => resolveEvent(plan, request, event))
-            .then(
-              (result) => broadcast(withEventId(result)),
-              (error: unknown) => broadcast(withEventId({ errors: [asGraphQLError(error)] })),
-            );
+            .then(deliver, (error: unknown) => deliver({ errors: [asGraphQLError(error)] }));
         },
         error: (error) => {
           delivery = delivery.then(() => {
@@ -304,6 +329,23 @@ export function createFederatedSubscriptions(
       shared.clear();
     },
   };
+}
+
+/**
+ * The subscription's root field (an operation has exactly one), the lag histogram's label: a
+ * field of the schema, so the label's values are bounded whatever clients send.
+ */
+function rootFieldOf(context: SubscriptionPlan['operationContext']): string {
+  let selections: readonly SelectionNode[] = context.operation.selectionSet.selections;
+  for (;;) {
+    const [first] = selections;
+    if (!first) return 'unknown';
+    if (first.kind === Kind.FIELD) return first.name.value;
+    selections =
+      first.kind === Kind.INLINE_FRAGMENT
+        ? first.selectionSet.selections
+        : (context.fragments[first.name.value]?.selectionSet.selections ?? []);
+  }
 }
 
 /** The subgraphs' code (subgraphs/kit/errors.ts) for a resume point older than the kept history. */

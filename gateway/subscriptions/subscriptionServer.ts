@@ -7,6 +7,7 @@ import { useServer as serveGraphQLWs } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Counters } from '../../subgraphs/kit/counters.ts';
 import { type Identity, signIdentity } from '../../subgraphs/kit/gatewayTrust.ts';
+import type { Metrics } from '../../subgraphs/kit/metrics.ts';
 import type { TokenVerifier } from '../auth/tokens.ts';
 import type { RequestGuard } from '../requestGuard.ts';
 import { signSubgraphCalls } from '../subgraphIdentity.ts';
@@ -40,6 +41,8 @@ export interface SubscriptionServerOptions {
   supergraphSdl: string;
   subgraphUrls: Record<string, string | undefined>;
   counters: Counters;
+  /** Where subscription events' delivery lag is observed. */
+  metrics: Pick<Metrics, 'observe'>;
   /**
    * Authentication on `connection_init` (`connectionParams.authorization`, as over HTTP) and the
    * request checks per subscription; absent: no authentication (benchmarks only).
@@ -97,6 +100,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
       : {}),
     sockets,
     counters,
+    metrics: options.metrics,
   });
   const identities = new WeakMap<object, Identity>();
 

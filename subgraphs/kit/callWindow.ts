@@ -21,11 +21,17 @@ export function createCallWindow(size = 1000): CallWindow {
     },
     summary() {
       if (filled === 0) return { calls: 0, p99Ms: null, errorRate: null };
-      const sorted = Array.from(durations.subarray(0, filled)).sort((a, b) => a - b);
-      const p99 = sorted[Math.min(filled - 1, Math.ceil(filled * 0.99) - 1)] ?? 0;
+      const p99 = percentile99(durations.subarray(0, filled)) ?? 0;
       let failed = 0;
       for (let i = 0; i < filled; i++) failed += failures[i] ?? 0;
       return { calls: filled, p99Ms: Math.round(p99 * 10) / 10, errorRate: failed / filled };
     },
   };
+}
+
+/** The 99th percentile of `samples` (nearest rank), or undefined when there are none. */
+export function percentile99(samples: ArrayLike<number>): number | undefined {
+  if (samples.length === 0) return undefined;
+  const sorted = Array.from(samples).sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.99) - 1)];
 }

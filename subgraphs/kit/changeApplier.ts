@@ -1,5 +1,5 @@
 import type { Counters } from './counters.ts';
-import type { EventBus, EventTopic } from './eventBus.ts';
+import type { DomainEvent, EventBus, EventTopic } from './eventBus.ts';
 import type { SyncStore } from './syncStore.ts';
 
 /**
@@ -49,6 +49,8 @@ export interface ChangeApplierOptions {
   rememberMs?: number;
   /** How long a publishing instance holds a state if it dies before recording its version. */
   publishLeaseMs?: number;
+  /** Told of every event this instance published (stale changes are not), e.g. for its lag. */
+  onPublished?(event: DomainEvent, source: ChangeSource): void;
 }
 
 export function createChangeApplier(options: ChangeApplierOptions): ChangeApplier {
@@ -88,6 +90,12 @@ export function createChangeApplier(options: ChangeApplierOptions): ChangeApplie
           return 'stale';
         }
         const id = `${change.entity}:${state.version}`;
+        const event: DomainEvent = {
+          id,
+          topic: change.topic,
+          occurredAt: state.occurredAt,
+          payload: state.payload,
+        };
         // Instances sharing the store race for each state: the one holding the lease publishes
         // it, and the version it records (before letting go) makes every later one stale.
         if (!(await store.lease(publishKey(id), publishLeaseMs))) {
@@ -100,17 +108,13 @@ export function createChangeApplier(options: ChangeApplierOptions): ChangeApplie
             counters.increment('vendor_changes_ignored', labels);
             return 'stale';
           }
-          await bus.publish({
-            id,
-            topic: change.topic,
-            occurredAt: state.occurredAt,
-            payload: state.payload,
-          });
+          await bus.publish(event);
           await store.set(versionKey(change.entity), state.version, rememberMs);
         } finally {
           await store.releaseLease(publishKey(id));
         }
         counters.increment('domain_events_published', labels);
+        options.onPublished?.(event, source);
         return 'published';
       });
     },

@@ -113,11 +113,27 @@ export function createInProcessEventBus(
 /**
  * Where a subscription resumes and what it last delivered: the subgraph server puts one in each
  * subscription's context (`after` from the subscribe message's `extensions.lastEventId`) and
- * reads `delivered` back to send as the result's `extensions.eventId`.
+ * reads the delivered event back into the result's extensions (`eventExtensions`).
  */
 export interface EventCursor {
   after?: string | undefined;
+  /** The last delivered event's position. */
   delivered?: string | undefined;
+  /** The last delivered event's `occurredAt`. */
+  deliveredOccurredAt?: string | undefined;
+}
+
+/**
+ * What a subscription result says about its event: `eventId`, its position (a client resumes
+ * after it), and `occurredAt`, the vendor's change time (the gateway measures delivery lag from
+ * it). None before an event was delivered.
+ */
+export function eventExtensions(
+  cursor: EventCursor | undefined,
+): { eventId: string; occurredAt?: string } | undefined {
+  if (!cursor?.delivered) return undefined;
+  const { delivered: eventId, deliveredOccurredAt: occurredAt } = cursor;
+  return occurredAt === undefined ? { eventId } : { eventId, occurredAt };
 }
 
 /**
@@ -178,6 +194,7 @@ export async function eventsOf<P>(
         const event = queue.shift();
         if (event) {
           cursor.delivered = event.position;
+          cursor.deliveredOccurredAt = event.occurredAt;
           return { done: false, value: event };
         }
         await new Promise<void>((resolve) => {

@@ -57,10 +57,16 @@ export function closeServer(server: Server): Promise<void> {
   });
 }
 
-/** Closes the service on SIGINT/SIGTERM, then lets the process end. */
-export function closeOnSignal(service: { close(): Promise<void> }): void {
+/**
+ * Closes the services on SIGINT/SIGTERM, in order (a server before the tracing that exports its
+ * last spans), then lets the process end. Undefined ones (e.g. tracing that is off) are skipped.
+ */
+export function closeOnSignal(...services: ({ close(): Promise<void> } | undefined)[]): void {
+  const closeAll = async () => {
+    for (const service of services) await service?.close();
+  };
   const stop = () => {
-    service.close().then(
+    closeAll().then(
       () => process.exit(0),
       (error: unknown) => {
         console.error(error);

@@ -17,7 +17,8 @@ export interface EventContext extends ScopedContext {
 /**
  * A `Subscription` field over one topic's domain events at a location the caller may see
  * (another location is refused as unknown), optionally narrowed further by the field's
- * arguments; each event resolves to its payload.
+ * arguments; each event resolves to its payload, and the subscription server adds the event's
+ * position and vendor change time to the result's extensions (`eventExtensions`, eventBus.ts).
  */
 export function locationEvents<P extends { locationId: string }, A extends { locationId: string }>(
   topic: EventTopic,

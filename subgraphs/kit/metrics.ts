@@ -5,7 +5,7 @@ import type { Route } from './httpServer.ts';
 /**
  * Prometheus metrics of one process (prom-client): the process's default metrics, its
  * `Counters` (exported as `<name>_total`, read at scrape time so tests and metrics agree),
- * latency histograms, and gauges read on scrape.
+ * latency and lag histograms, and gauges read on scrape.
  */
 export interface Metrics {
   readonly registry: Registry;
@@ -26,14 +26,39 @@ const counterHelp: Record<string, string> = {
   graphql_requests: 'GraphQL requests over HTTP by operation name and HTTP status.',
 };
 
-const histogramHelp = {
-  graphql_request_duration_seconds: 'GraphQL request latency over HTTP by operation name.',
-  upstream_call_duration_seconds: 'Vendor API call latency by upstream and endpoint.',
-  event_delivery_lag_seconds: 'Time from the vendor change to the event reaching subscribers.',
-} as const;
-export type HistogramName = keyof typeof histogramHelp;
-
 const latencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+/** Lags reach further: a reconciled change waits for the next poll (30 s by default). */
+const lagBuckets = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
+
+const histograms = {
+  graphql_request_duration_seconds: {
+    help: 'GraphQL request latency over HTTP by operation name.',
+    buckets: latencyBuckets,
+  },
+  upstream_call_duration_seconds: {
+    help: 'Vendor API call latency by upstream and endpoint.',
+    buckets: latencyBuckets,
+  },
+  vendor_change_lag_seconds: {
+    help: 'Time from the vendor change to its event on the bus, by source (webhook, reconcile) and topic.',
+    buckets: lagBuckets,
+  },
+  event_delivery_lag_seconds: {
+    help: 'Time from the vendor change to the event reaching subscribers, by subscription field (once per event).',
+    buckets: lagBuckets,
+  },
+} as const;
+export type HistogramName = keyof typeof histograms;
+
+/**
+ * Seconds from `time` (RFC 3339, e.g. a vendor's change time) to `now`; undefined when `time`
+ * is not a time. The vendor's clock is not ours: one running ahead would make a lag negative,
+ * which is counted as 0 rather than let it pull the histogram's sum below the truth.
+ */
+export function secondsSince(time: string, now: number = Date.now()): number | undefined {
+  const at = Date.parse(time);
+  return Number.isNaN(at) ? undefined : Math.max(0, (now - at) / 1000);
+}
 
 export function createMetrics(options: { service: string; counters: Counters }): Metrics {
   const registry = new Registry();
@@ -58,20 +83,20 @@ export function createMetrics(options: { service: string; counters: Counters }):
     }
   };
 
-  const histograms = new Map<HistogramName, Histogram<string>>();
+  const observed = new Map<HistogramName, Histogram<string>>();
   return {
     registry,
     observe(name, labels, seconds) {
-      let histogram = histograms.get(name);
+      let histogram = observed.get(name);
       if (!histogram) {
         histogram = new Histogram({
           name,
-          help: histogramHelp[name],
+          help: histograms[name].help,
           labelNames: Object.keys(labels),
-          buckets: latencyBuckets,
+          buckets: [...histograms[name].buckets],
           registers: [registry],
         });
-        histograms.set(name, histogram);
+        observed.set(name, histogram);
       }
       histogram.observe(labels, seconds);
     },

@@ -71,6 +71,7 @@ export function statusRoute(
           received: counters.get('webhooks_received'),
           rejected: counters.get('webhooks_received', { result: 'bad_signature' }),
           duplicates: counters.get('webhooks_received', { result: 'duplicate' }),
+          lag: runtime.webhookLag.summary(),
         },
       }),
     );

@@ -6,7 +6,8 @@ import { createEntityCache, type EntityCache } from './entityCache.ts';
 import { createInProcessEventBus, defaultHistoryLength, type EventBus } from './eventBus.ts';
 import { createEventLedger, type EventLedger } from './eventLedger.ts';
 import { devGatewaySecret } from './gatewayTrust.ts';
-import { createMetrics, type Metrics } from './metrics.ts';
+import { createLagWindow, type LagWindow } from './lagWindow.ts';
+import { createMetrics, type Metrics, secondsSince } from './metrics.ts';
 import { createRedisEventBus } from './redisEventBus.ts';
 import type { ResilienceSettings } from './resilience.ts';
 import { createRateLimiter, resilienceEnvShape, resilienceFromEnv } from './resilienceSettings.ts';
@@ -57,6 +58,8 @@ export interface SubgraphRuntime {
   metrics: Metrics;
   /** The most recent vendor calls, for the status page. */
   calls: CallWindow;
+  /** The most recent webhook lags (vendor change to event published), for the status page. */
+  webhookLag: LagWindow;
   close(): Promise<void>;
 }
 
@@ -102,16 +105,31 @@ export function createSubgraphRuntime(name: string, settings: SubgraphSettings):
     prefix: settings.cachePrefix,
     redisUrl: settings.redisUrl,
   });
+  // Measured against this host's clock when the event is on the bus, so a reconciled change's
+  // lag includes its wait for the poll; the status page shows the webhooks' alone.
+  const webhookLag = createLagWindow();
+  const applier = createChangeApplier({
+    store: sync,
+    bus,
+    counters,
+    onPublished: (event, source) => {
+      const seconds = secondsSince(event.occurredAt);
+      if (seconds === undefined) return;
+      metrics.observe('vendor_change_lag_seconds', { source, topic: event.topic }, seconds);
+      if (source === 'webhook') webhookLag.record(seconds);
+    },
+  });
   return {
     counters,
     metrics,
     calls,
+    webhookLag,
     cache,
     http,
     bus,
     sync,
     ledger: createEventLedger(sync),
-    applier: createChangeApplier({ store: sync, bus, counters }),
+    applier,
     webhooks: createWebhookEndpoint(settings.webhook),
     async close() {
       await bus.close();

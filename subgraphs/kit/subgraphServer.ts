@@ -9,12 +9,13 @@ import { GraphQLError, parse } from 'graphql';
 import { useServer as serveGraphQLWs } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { maskInternalErrors } from './errors.ts';
-import type { EventCursor } from './eventBus.ts';
+import { type EventCursor, eventExtensions } from './eventBus.ts';
 import { type Identity, verifyIdentity } from './gatewayTrust.ts';
 import { createGraphQLHandler, requestIdOf } from './graphqlHttp.ts';
 import { closeServer, listen, type Route, type ServiceHandle } from './httpServer.ts';
 import { createLogger } from './logger.ts';
 import { staleDataPlugin, withRequestScope } from './requestScope.ts';
+import { traceIncomingRequest } from './tracing.ts';
 
 const asHeaders = (value: unknown): Record<string, string | undefined> =>
   typeof value === 'object' && value !== null ? (value as Record<string, string | undefined>) : {};
@@ -81,12 +82,16 @@ export async function startSubgraphServer<C extends BaseContext>(
     observe: ({ requestId, operationName, status, seconds }) =>
       logger.info({ requestId, operation: operationName, status, ms: Math.round(seconds * 1000) }),
   });
+  // Each request's server span continues the gateway's trace (its `traceparent`).
+  const graphqlRoute = { route: '/graphql', attributes: { 'subgraph.name': options.name } };
   const { server: http, origin } = await listen({
     host: options.host,
     port: options.port,
     routes: {
       '* /graphql': (req, res) =>
-        withRequestScope(options.requestBudgetMs, () => graphql(req, res), requestIdOf(req)),
+        traceIncomingRequest(req, res, graphqlRoute, () =>
+          withRequestScope(options.requestBudgetMs, () => graphql(req, res), requestIdOf(req)),
+        ),
       'GET /healthz': (_req, res) => {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ status: 'ok', subgraph: options.name }));
@@ -109,7 +114,8 @@ export async function startSubgraphServer<C extends BaseContext>(
         }
       },
       // Beside the signed identity, `extensions.lastEventId` resumes the subscription there
-      // (eventBus.ts), and each result names its event's position in `extensions.eventId`.
+      // (eventBus.ts), and each result names its event's position in `extensions.eventId` and
+      // the vendor's change time in `extensions.occurredAt`.
       context: async (_ctx, _id, payload) => ({
         ...(await options.context(
           trusted(asHeaders(payload.extensions), Number.POSITIVE_INFINITY),
@@ -117,8 +123,10 @@ export async function startSubgraphServer<C extends BaseContext>(
         eventCursor: { after: resumePoint(payload.extensions) } satisfies EventCursor,
       }),
       onNext: (_ctx, _id, _payload, args, result) => {
-        const eventId = (args.contextValue as { eventCursor?: EventCursor }).eventCursor?.delivered;
-        return eventId ? { ...result, extensions: { ...result.extensions, eventId } } : undefined;
+        const event = eventExtensions(
+          (args.contextValue as { eventCursor?: EventCursor }).eventCursor,
+        );
+        return event ? { ...result, extensions: { ...result.extensions, ...event } } : undefined;
       },
     },
     sockets,

@@ -9,12 +9,14 @@ import {
   defaultResilience,
   type ResilienceSettings,
 } from './resilience.ts';
+import { type OutgoingCall, traceOutgoingCall } from './tracing.ts';
 
 /**
  * The one HTTP path from a subgraph to its vendor API: Bearer auth, the Square-Version header,
  * the resilience policies (resilience.ts: budget, circuit breaker, rate limit, timeout per try,
  * retries), and the vendor's error envelope turned into a classified UpstreamError. Every try
- * is counted by upstream, endpoint (method + route template) and status (0: no answer).
+ * is counted by upstream, endpoint (method + route template) and status (0: no answer), and
+ * traced as a client span whose context the request carries (tracing.ts).
  */
 export interface VendorHttpOptions {
   /** Name used in errors and counters, e.g. `pos`. */
@@ -85,20 +87,30 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
     request<T>(call: VendorCall): Promise<T | undefined> {
       const endpoint = `${call.method} ${call.route}`;
       const repeatable = isRead(call) || hasIdempotencyKey(call.body);
-      return policy.run({ endpoint, repeatable }, (signal) => exchange<T>(call, endpoint, signal));
+      const url = new URL(call.path, baseUrl);
+      let resends = 0;
+      return policy.run({ endpoint, repeatable }, (signal) =>
+        traceOutgoingCall(
+          { service: upstream, method: call.method, route: call.route, url, resends: resends++ },
+          (traced) => exchange<T>(call, url, endpoint, signal, traced),
+        ),
+      );
     },
   };
 
   /** One try: one HTTP request and its answer, classified. */
   async function exchange<T>(
     call: VendorCall,
+    url: URL,
     endpoint: string,
     signal: AbortSignal,
+    traced: OutgoingCall,
   ): Promise<T | undefined> {
     const started = performance.now();
     const count = (status: number) => {
       counters.increment('upstream_calls', { upstream, endpoint, status });
       options.observe?.({ endpoint, status, seconds: (performance.now() - started) / 1000 });
+      traced.answered(status);
     };
     const failure = (
       code: ErrorCode,
@@ -116,9 +128,9 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
 
     let response: Response;
     try {
-      response = await fetch(new URL(call.path, baseUrl), {
+      response = await fetch(url, {
         method: call.method,
-        headers: withRequestId(headers),
+        headers: traced.withTraceContext(withRequestId(headers)),
         body: call.body === undefined ? null : JSON.stringify(call.body),
         signal,
       });

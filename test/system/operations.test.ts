@@ -1,9 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_TOKEN } from '../../emulators/index.ts';
 import { createWorld } from '../../emulators/world.ts';
 import type { LocalSystem } from '../../gateway/localSystem.ts';
+import { EventTopic } from '../../subgraphs/kit/eventBus.ts';
+import { squareClient } from '../emulators/square-client.ts';
+import { openOrdersNewestFirst } from '../expected.ts';
 import { postGraphQL } from '../graphqlClient.ts';
 import { sample } from '../prometheus.ts';
 import { locationOverviewQuery } from '../readmeQuery.ts';
+import { connect, subscribe, untilSubscribed } from '../subscriptionClient.ts';
 import { startTestSystem } from '../system.ts';
 
 const world = createWorld({ seed: 13, now: new Date('2026-11-26T12:00:00Z') });
@@ -16,7 +21,7 @@ afterAll(async () => {
   await system?.close();
 });
 
-const gatewayPath = (path: string) => new URL(path, system.gateway.url).href;
+const gatewayPath = (path: string, of: LocalSystem = system) => new URL(path, of.gateway.url).href;
 
 describe('gateway operations endpoints', () => {
   it('/healthz answers while the process runs', async () => {
@@ -130,6 +135,81 @@ describe('gateway operations endpoints', () => {
     } finally {
       // The scheduling emulator is closed already; closing it again is the one expected error.
       await fresh.close().catch(() => undefined);
+    }
+  });
+});
+
+describe('event lag', () => {
+  it("each order change is one observation of the gateway's delivery lag, however many subscribers, and one of the POS subgraph's webhook lag", async () => {
+    // Lag is measured against the real clock, so the vendor's world keeps real time (no `now`).
+    const world5 = createWorld({ seed: 43 });
+    const fresh = await startTestSystem({ world: world5 });
+    const clients = [connect(fresh.gateway.url), connect(fresh.gateway.url)];
+    try {
+      const locationId = world5.locations[0]?.id ?? '';
+      const order = openOrdersNewestFirst(world5, locationId)[0];
+      if (!order) throw new Error(`no open order at ${locationId}`);
+      const orderChanged = `subscription OrderChanged($locationId: ID!) {
+        orderChanged(locationId: $locationId) { id version }
+      }`;
+      const subscriptions = clients.map((client) =>
+        subscribe(client, orderChanged, { locationId }),
+      );
+      await untilSubscribed(fresh.gateway, 1, 2);
+      const pos = squareClient(fresh.emulators.pos.url, DEFAULT_TOKEN);
+      const changedAt: (string | undefined)[] = [];
+      const events = 3;
+      for (let i = 0; i < events; i++) {
+        const { status } = await pos.put(`/v2/orders/${order.id}`, {
+          idempotency_key: crypto.randomUUID(),
+          order: { version: order.version + i, ticket_name: `Lag ${i}` },
+        });
+        expect(status).toBe(200);
+        changedAt.push(world5.orders.get(order.id)?.updated_at);
+        for (const subscription of subscriptions) await subscription.waitFor(i + 1);
+      }
+      // Clients get the vendor's change time beside the event id.
+      for (const subscription of subscriptions) expect(subscription.occurredAts).toEqual(changedAt);
+
+      const gateway = await (await fetch(gatewayPath('/metrics', fresh))).text();
+      const field = { service: 'gateway', field: 'orderChanged' };
+      expect(sample(gateway, 'event_delivery_lag_seconds_count', field)).toBe(events);
+      const delivered = sample(gateway, 'event_delivery_lag_seconds_sum', field) ?? -1;
+      expect(delivered).toBeGreaterThanOrEqual(0);
+      expect(delivered).toBeLessThan(events * 5);
+
+      const subgraph = await (await fetch(new URL('/metrics', fresh.pos.url))).text();
+      const webhook = { service: 'pos', source: 'webhook', topic: EventTopic.orderChanged };
+      expect(sample(subgraph, 'vendor_change_lag_seconds_count', webhook)).toBe(events);
+      expect(
+        sample(subgraph, 'vendor_change_lag_seconds_count', { source: 'reconcile' }),
+      ).toBeUndefined();
+      const published = sample(subgraph, 'vendor_change_lag_seconds_sum', webhook) ?? -1;
+      expect(published).toBeGreaterThanOrEqual(0);
+      expect(published).toBeLessThan(events * 5);
+
+      // What the status page's "webhook lag" column shows: the last lag and the p99 (of three:
+      // the largest), in ms, from the subgraph's own status gathered by the gateway.
+      const status = (await (await fetch(gatewayPath('/status.json', fresh))).json()) as {
+        subgraphs: {
+          subgraph: string;
+          webhooks: { lag: { events: number; lastMs: number | null; p99Ms: number | null } };
+        }[];
+      };
+      const lag = status.subgraphs.find((s) => s.subgraph === 'pos')?.webhooks.lag;
+      expect(lag?.events).toBe(events);
+      expect(lag?.lastMs).toBeGreaterThanOrEqual(0);
+      expect(lag?.p99Ms).toBeGreaterThanOrEqual(lag?.lastMs ?? Number.POSITIVE_INFINITY);
+      expect(lag?.p99Ms).toBeLessThan(5_000);
+      expect(status.subgraphs.find((s) => s.subgraph === 'inventory')?.webhooks.lag).toEqual({
+        events: 0,
+        lastMs: null,
+        p99Ms: null,
+      });
+      for (const subscription of subscriptions) subscription.dispose();
+    } finally {
+      await Promise.all(clients.map((client) => client.dispose()));
+      await fresh.close();
     }
   });
 });
