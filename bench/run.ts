@@ -1,15 +1,18 @@
 /**
  * Side-by-side gateway benchmark: OUR gateway, stock Apollo Gateway and Hive Gateway, each in
  * its own process with one worker, over the same supergraph file and subgraphs, on
- * (a) the public federation benchmark and (b) the restaurant graph's README query;
- * (c) subscription fan-out is a hook for later. autocannon drives the load from a process of
- * its own; gateways are alternated A B C A B C and the median of the rounds is reported, with
- * every answer checked against the expected response.
+ * (a) the public federation benchmark and (b) the restaurant graph's README query, and
+ * (c) subscription fan-out (bench/lib/fanOutWorkload.ts). autocannon drives the load from a
+ * process of its own; gateways are alternated A B C A B C and the median of the rounds is
+ * reported, with every answer checked against the expected response.
  *
  * Usage: npm run bench. Environment (defaults keep the whole run under 10 minutes on 2 cores):
  *   BENCH_DURATION_SEC (10)  BENCH_ROUNDS (5)  BENCH_WARMUP_SEC (10)  BENCH_CONNECTIONS (50)
  *   BENCH_SUBGRAPH_SEC (5)   seconds per subgraph when measuring the subgraphs directly
- *   BENCH_WORKLOADS (federation,restaurant)  BENCH_GATEWAYS (ours,apollo-gateway,hive-gateway)
+ *   BENCH_WORKLOADS (federation,restaurant,subscriptions)
+ *   BENCH_GATEWAYS (ours,apollo-gateway,hive-gateway)
+ *   BENCH_SUBSCRIBERS (1000)  BENCH_FANOUT_ROUNDS (2)  BENCH_FANOUT_PACED_EVENTS (20)
+ *   BENCH_FANOUT_RATE (5 per s)  BENCH_FANOUT_BURST_EVENTS (100): workload (c)
  *   SUBGRAPH_DELAY_MS (0)    fixed delay of every federation-benchmark subgraph answer
  *   BENCH_EXTRA_GATEWAYS     more gateways as `id=entry.ts [node flags],...`, e.g.
  *                            `before=/tmp/old/bench/gateways/ours.ts` (a copy of the tree
@@ -24,24 +27,15 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { runMain } from '../subgraphs/kit/config.ts';
+import { fanOutWorkload, measureFanOutWorkload } from './lib/fanOutWorkload.ts';
 import { startLoadGenerator } from './lib/loadClient.ts';
 import { measureWorkload } from './lib/measureWorkload.ts';
 import { renderMarkdown, renderSvg } from './lib/report.ts';
 import type { BenchmarkResults, WorkloadResult } from './lib/results.ts';
 import { readBenchSettings } from './lib/settings.ts';
-import {
-  federationWorkload,
-  type MeasuredWorkload,
-  restaurantWorkload,
-  type SkippedWorkload,
-  subscriptionWorkload,
-} from './lib/workloads.ts';
+import { federationWorkload, type MeasuredWorkload, restaurantWorkload } from './lib/workloads.ts';
 
-const workloads: (MeasuredWorkload | SkippedWorkload)[] = [
-  federationWorkload,
-  restaurantWorkload,
-  subscriptionWorkload,
-];
+const workloads: MeasuredWorkload[] = [federationWorkload, restaurantWorkload];
 const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
 
 const log = (line: string) => console.error(line);
@@ -53,23 +47,27 @@ await runMain(async () => {
   const load = startLoadGenerator(settings.helperCpus);
   const results: WorkloadResult[] = [];
   try {
+    const failed = (id: string, title: string) => (error: unknown) => {
+      log(`  failed: ${error instanceof Error ? error.message : String(error)}`);
+      return {
+        id,
+        title,
+        status: 'failed' as const,
+        reason: error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error),
+      };
+    };
     for (const workload of workloads) {
-      if ('skipped' in workload) {
-        log(`\n${workload.title}: skipped, ${workload.skipped}`);
-        results.push({ ...workload, status: 'skipped', reason: workload.skipped });
-      } else if (settings.workloads.includes(workload.id)) {
-        results.push(
-          await measureWorkload(workload, settings, load).catch((error: unknown) => {
-            log(`  failed: ${error instanceof Error ? error.message : String(error)}`);
-            return {
-              id: workload.id,
-              title: workload.title,
-              status: 'failed' as const,
-              reason: error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error),
-            };
-          }),
-        );
-      }
+      if (!settings.workloads.includes(workload.id)) continue;
+      results.push(
+        await measureWorkload(workload, settings, load).catch(failed(workload.id, workload.title)),
+      );
+    }
+    if (settings.workloads.includes(fanOutWorkload.id)) {
+      results.push(
+        await measureFanOutWorkload(settings).catch(
+          failed(fanOutWorkload.id, fanOutWorkload.title),
+        ),
+      );
     }
   } finally {
     await load.close();
@@ -105,7 +103,8 @@ await runMain(async () => {
   const failed = results.some(
     (w) =>
       w.status === 'failed' ||
-      (w.status === 'measured' && w.gateways.some((g) => g.errors > 0 || g.mismatches > 0)),
+      (w.status === 'measured' && w.gateways.some((g) => g.errors > 0 || g.mismatches > 0)) ||
+      (w.status === 'fan-out' && w.gateways.some((g) => g.supported && g.lostOrErrors > 0)),
   );
   if (failed) {
     console.error('a workload failed, or answers were errors or did not match the expected one');

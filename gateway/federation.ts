@@ -1,4 +1,4 @@
-import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { ApolloGateway, type GraphQLDataSource, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import { maskInternalErrors } from '../subgraphs/kit/errors.ts';
 import type { ApqStore } from './apqStore.ts';
@@ -31,24 +31,27 @@ export interface FederationOptions {
 export function createFederatedServer(options: FederationOptions): {
   gateway: ApolloGateway;
   server: ApolloServer<BaseContext>;
+  /** Builds a subgraph's data source as queries use it; subscriptions' entity fetches too. */
+  buildService: (subgraph: { name: string; url?: string | undefined }) => GraphQLDataSource;
 } {
   // One keep-alive pool per gateway, shared by every subgraph's data source.
   const fetcher = deduplicateInflightQueries(createSubgraphFetcher());
+  const buildService = ({ name, url }: { name: string; url?: string | undefined }) => {
+    const source = propagateTraceContext(
+      forwardSubgraphExtensions(
+        name,
+        new RemoteGraphQLDataSource({ url: options.subgraphUrls[name] ?? url, fetcher }),
+      ),
+    );
+    return options.trustSecret ? signSubgraphCalls(source, options.trustSecret) : source;
+  };
   const gateway = new ApolloGateway({
     // A supergraph hook rather than a fixed string: it hands out the update callback.
     supergraphSdl: async ({ update }) => {
       options.onUpdater?.(update);
       return { supergraphSdl: options.supergraphSdl };
     },
-    buildService: ({ name, url }) => {
-      const source = propagateTraceContext(
-        forwardSubgraphExtensions(
-          name,
-          new RemoteGraphQLDataSource({ url: options.subgraphUrls[name] ?? url, fetcher }),
-        ),
-      );
-      return options.trustSecret ? signSubgraphCalls(source, options.trustSecret) : source;
-    },
+    buildService,
   });
   const server = new ApolloServer({
     gateway,
@@ -57,5 +60,5 @@ export function createFederatedServer(options: FederationOptions): {
     plugins: [subgraphExtensionsPlugin()],
     ...(options.cache ? { cache: options.cache } : {}),
   });
-  return { gateway, server };
+  return { gateway, server, buildService };
 }

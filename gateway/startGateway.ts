@@ -78,7 +78,7 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
         prefix: settings.cachePrefix ?? 'restaurant-graph',
       })
     : undefined;
-  const { server } = createFederatedServer({
+  const { server, buildService } = createFederatedServer({
     supergraphSdl,
     subgraphUrls: settings.subgraphUrls,
     trustSecret: auth?.trustSecret,
@@ -141,6 +141,7 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
     apollo: server,
     supergraphSdl,
     subgraphUrls: settings.subgraphUrls,
+    buildService,
     counters,
     metrics,
     trustSecret: auth?.trustSecret,

@@ -3,7 +3,8 @@
  * then startGateway), over the supergraph at SUPERGRAPH_PATH with the routing URLs written in
  * it. It authenticates callers and signs their identity onto subgraph calls with the
  * benchmark's secrets (JWT_SECRET, GATEWAY_SHARED_SECRET); a workload may raise its request
- * limits (MAX_DEPTH, MAX_ALIASES, MAX_COST, DEFAULT_LIST_SIZE) for the query it sends.
+ * limits (MAX_DEPTH, MAX_ALIASES, MAX_COST, DEFAULT_LIST_SIZE) for the query it sends, and the
+ * subscription benchmarks the sockets one address may hold (WS_MAX_CONNECTIONS_PER_CLIENT).
  */
 import { readGatewaySettings } from '../../gateway/settings.ts';
 import { startGateway } from '../../gateway/startGateway.ts';
@@ -18,6 +19,7 @@ const passedOn = [
   'MAX_ALIASES',
   'MAX_COST',
   'DEFAULT_LIST_SIZE',
+  'WS_MAX_CONNECTIONS_PER_CLIENT',
 ];
 
 const { host, port, supergraphPath } = readPeerSettings();

@@ -13,6 +13,8 @@ export interface ChildService {
   ready: RegExpMatchArray;
   /** Peak resident set size so far (VmHWM), in bytes. */
   peakRssBytes(): number;
+  /** Resident set size now (VmRSS), in bytes. */
+  rssBytes(): number;
   stop(): Promise<void>;
 }
 
@@ -76,7 +78,8 @@ export function startChild(entry: string, options: ChildOptions): Promise<ChildS
         child,
         pid,
         ready,
-        peakRssBytes: () => readPeakRss(pid),
+        peakRssBytes: () => readRss(pid, 'VmHWM'),
+        rssBytes: () => readRss(pid, 'VmRSS'),
         async stop() {
           if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
           const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
@@ -105,9 +108,9 @@ export function pinToCpus(pid: number, cpus: string): void {
   });
 }
 
-function readPeakRss(pid: number): number {
+function readRss(pid: number, field: 'VmHWM' | 'VmRSS'): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kib = status.match(/^VmHWM:\s+(\d+)\s+kB/m)?.[1];
-  if (!kib) throw new Error(`no VmHWM in /proc/${pid}/status`);
+  const kib = status.match(new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm'))?.[1];
+  if (!kib) throw new Error(`no ${field} in /proc/${pid}/status`);
   return Number(kib) * 1024;
 }

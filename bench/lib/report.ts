@@ -1,4 +1,4 @@
-import { type BenchmarkResults, gatewayOverheads } from './results.ts';
+import { type BenchmarkResults, gatewayOverheads, type WorkloadResult } from './results.ts';
 
 /** The results as the markdown that `bench/results/latest.md` holds and the run prints. */
 export function renderMarkdown(results: BenchmarkResults): string {
@@ -33,6 +33,10 @@ export function renderMarkdown(results: BenchmarkResults): string {
     }
     if (workload.status === 'failed') {
       lines.push(`Not measured, it failed: ${workload.reason}`, '');
+      continue;
+    }
+    if (workload.status === 'fan-out') {
+      lines.push(...renderFanOut(workload));
       continue;
     }
     lines.push(
@@ -77,6 +81,30 @@ export function renderMarkdown(results: BenchmarkResults): string {
   return lines.join('\n');
 }
 
+function renderFanOut(workload: Extract<WorkloadResult, { status: 'fan-out' }>): string[] {
+  const { events } = workload;
+  const lines = [
+    `${events.paced} new orders at ${events.perSecond} a second (latency: from the order sent to ` +
+      `the vendor to each client), then ${events.burst} as fast as the vendor takes them ` +
+      '(events per second that reached every subscriber). Medians of the rounds; memory per ' +
+      'subscriber is the gateway RSS the crowd added.',
+    '',
+    '| gateway | latency p50 ms | latency p99 ms | events/s to all | deliveries/s | KiB per subscriber | peak RSS MB | lost or errors |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const g of workload.gateways) {
+    lines.push(
+      g.supported
+        ? `| ${g.label} | ${g.latencyP50Ms.toFixed(0)} | ${g.latencyP99Ms.toFixed(0)} | ` +
+            `${g.eventsPerSecond.toFixed(1)} | ${Math.round(g.deliveriesPerSecond)} | ` +
+            `${g.kibPerSubscriber.toFixed(1)} | ${g.peakRssMb.toFixed(0)} | ${g.lostOrErrors} |`
+        : `| ${g.label} | ${g.reason} | | | | | | |`,
+    );
+  }
+  lines.push('');
+  return lines;
+}
+
 const palette = [
   '#2f6fdf',
   '#8a8a8a',
@@ -93,39 +121,52 @@ const palette = [
  * has its own scale: the chart compares gateways within a workload, not workloads.
  */
 export function renderSvg(results: BenchmarkResults): string {
-  const measured = results.workloads.flatMap((w) => (w.status === 'measured' ? [w] : []));
-  const labels = [...new Set(measured.flatMap((w) => w.gateways.map((g) => g.label)))];
+  const groups = results.workloads.flatMap((w) =>
+    w.status === 'measured'
+      ? [{ id: w.id, bars: w.gateways.map((g) => ({ label: g.label, value: g.rps })) }]
+      : w.status === 'fan-out'
+        ? [
+            {
+              id: `${w.id} (events/s)`,
+              bars: w.gateways.flatMap((g) =>
+                g.supported ? [{ label: g.label, value: g.eventsPerSecond }] : [],
+              ),
+            },
+          ]
+        : [],
+  );
+  const labels = [...new Set(groups.flatMap((group) => group.bars.map((b) => b.label)))];
   const bar = 56;
   const gap = 18;
   const groupWidth = labels.length * bar + (labels.length - 1) * 6;
   const left = 60;
   const top = 56;
   const plotHeight = 220;
-  const width = Math.max(560, left + measured.length * (groupWidth + gap * 2) + 20);
+  const width = Math.max(560, left + groups.length * (groupWidth + gap * 2) + 20);
   const height = top + plotHeight + 40 + labels.length * 16;
   const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12">`,
     `<rect width="${width}" height="${height}" fill="#fff"/>`,
     `<text x="${left}" y="20" font-size="15" font-weight="bold">Requests per second, median of ${results.settings.rounds} rounds, ${results.settings.connections} connections</text>`,
-    `<text x="${left}" y="36" font-size="11" fill="#555">each workload on its own scale</text>`,
+    `<text x="${left}" y="36" font-size="11" fill="#555">each workload on its own scale; subscriptions: events per second that reached every subscriber</text>`,
     `<line x1="${left}" y1="${top + plotHeight}" x2="${width - 10}" y2="${top + plotHeight}" stroke="#333"/>`,
   ];
-  measured.forEach((workload, w) => {
-    const max = Math.max(1, ...workload.gateways.map((g) => g.rps));
+  groups.forEach((group, w) => {
+    const max = Math.max(1, ...group.bars.map((b) => b.value));
     const x0 = left + gap + w * (groupWidth + gap * 2);
-    workload.gateways.forEach((g) => {
-      const i = labels.indexOf(g.label);
-      const h = (g.rps / max) * plotHeight;
+    group.bars.forEach((b) => {
+      const i = labels.indexOf(b.label);
+      const h = (b.value / max) * plotHeight;
       const x = x0 + i * (bar + 6);
       const y = top + plotHeight - h;
       parts.push(
         `<rect x="${x}" y="${y.toFixed(1)}" width="${bar}" height="${h.toFixed(1)}" fill="${palette[i % palette.length]}"/>`,
-        `<text x="${x + bar / 2}" y="${(y - 4).toFixed(1)}" text-anchor="middle">${g.rps.toFixed(0)}</text>`,
+        `<text x="${x + bar / 2}" y="${(y - 4).toFixed(1)}" text-anchor="middle">${b.value.toFixed(0)}</text>`,
       );
     });
     parts.push(
-      `<text x="${x0 + groupWidth / 2}" y="${top + plotHeight + 18}" text-anchor="middle" font-weight="bold">${escapeXml(workload.id)}</text>`,
+      `<text x="${x0 + groupWidth / 2}" y="${top + plotHeight + 18}" text-anchor="middle" font-weight="bold">${escapeXml(group.id)}</text>`,
     );
   });
   labels.forEach((label, i) => {

@@ -2,7 +2,8 @@
  * The restaurant graph's back end for workload (b), as its own process: the emulated vendor
  * APIs and the three subgraphs (with their caches), started once by startLocalSystem. The
  * gateway it also starts stays idle; the benchmark's gateways are pointed at the subgraph URLs
- * printed on the ready line. A fixed world (seed and clock) keeps the answer the same all run.
+ * printed on the ready line, with the POS API for workloads that make vendor changes. A fixed
+ * world (seed and clock) keeps the answer the same all run.
  */
 import { createWorld } from '../../emulators/world.ts';
 import { startLocalSystem } from '../../gateway/localSystem.ts';
@@ -21,6 +22,12 @@ const ready = {
     scheduling: system.scheduling.url,
   },
   locationId: world.locations[0]?.id,
+  // For workloads that change things at the vendor (subscription fan-out): where and with what.
+  posApi: system.emulators.pos.url,
+  variationIds: [...world.catalog.values()]
+    .filter((object) => object.type === 'ITEM_VARIATION' && !object.is_deleted)
+    .slice(0, 3)
+    .map((object) => object.id),
 };
 console.log(`restaurant system ready ${JSON.stringify(ready)}`);
 closeOnSignal(system);

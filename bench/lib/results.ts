@@ -1,4 +1,5 @@
 import type { LoadResult } from './loadClient.ts';
+import type { FanOutResult } from './subscriptionLoad.ts';
 
 /** What one `npm run bench` measured: written as JSON, then as a table and a chart. */
 export interface BenchmarkResults {
@@ -32,6 +33,15 @@ export type WorkloadResult =
       /** Workload (a) only: each subgraph measured directly, at the same concurrency. */
       subgraphsDirect?: SubgraphDirectResult[];
     }
+  | {
+      id: string;
+      title: string;
+      status: 'fan-out';
+      subscribers: number;
+      /** Paced events at `perSecond` (latency), then a burst (events per second sustained). */
+      events: { paced: number; perSecond: number; burst: number };
+      gateways: FanOutGatewayResult[];
+    }
   | { id: string; title: string; status: 'skipped'; reason: string }
   /** It could not be measured (a gateway or the subgraphs failed); the run goes on. */
   | { id: string; title: string; status: 'failed'; reason: string };
@@ -51,6 +61,26 @@ export interface GatewayResult {
   /** RPS over stock Apollo Gateway's RPS on the same workload. */
   ratioToStock: number | null;
 }
+
+/** One gateway on the fan-out workload: medians over the rounds, or why it was not run. */
+export type FanOutGatewayResult =
+  | { id: string; label: string; supported: false; reason: string }
+  | {
+      id: string;
+      label: string;
+      supported: true;
+      rounds: FanOutResult[];
+      /** Vendor change to client, at the paced rate. */
+      latencyP50Ms: number;
+      latencyP99Ms: number;
+      /** In the burst: events that reached every subscriber per second, and messages per second. */
+      eventsPerSecond: number;
+      deliveriesPerSecond: number;
+      kibPerSubscriber: number;
+      peakRssMb: number;
+      /** Events not delivered, delivered as errors, and subscribers that could not subscribe: 0. */
+      lostOrErrors: number;
+    };
 
 export interface SubgraphDirectResult {
   name: string;

@@ -8,6 +8,8 @@ export interface Peer {
   label: string;
   entry: string;
   nodeArgs?: string[];
+  /** false: it does not execute subscriptions (left out of the fan-out workload). */
+  subscriptions?: boolean;
 }
 
 export const peers: Peer[] = [
@@ -16,6 +18,8 @@ export const peers: Peer[] = [
     id: 'apollo-gateway',
     label: 'stock Apollo Gateway',
     entry: 'bench/gateways/apollo-gateway.ts',
+    // @apollo/gateway refuses subscription operations.
+    subscriptions: false,
   },
   { id: 'hive-gateway', label: 'Hive Gateway', entry: 'bench/gateways/hive-gateway.ts' },
 ];
@@ -38,7 +42,12 @@ export function readBenchSettings(processEnv: NodeJS.ProcessEnv = process.env) {
       BENCH_WARMUP_SEC: seconds(10),
       BENCH_CONNECTIONS: envVar.positiveInt(50),
       BENCH_SUBGRAPH_SEC: seconds(5),
-      BENCH_WORKLOADS: list('federation,restaurant'),
+      BENCH_WORKLOADS: list('federation,restaurant,subscriptions'),
+      BENCH_SUBSCRIBERS: envVar.positiveInt(1000),
+      BENCH_FANOUT_ROUNDS: envVar.positiveInt(2),
+      BENCH_FANOUT_PACED_EVENTS: envVar.positiveInt(20),
+      BENCH_FANOUT_RATE: envVar.positiveInt(5),
+      BENCH_FANOUT_BURST_EVENTS: envVar.positiveInt(100),
       BENCH_GATEWAYS: list(peers.map((g) => g.id).join(',')),
       SUBGRAPH_DELAY_MS: z.coerce.number().int().min(0).default(0),
       BENCH_EXTRA_GATEWAYS: list(''),
@@ -66,6 +75,13 @@ export function readBenchSettings(processEnv: NodeJS.ProcessEnv = process.env) {
       }),
     ],
     subgraphDelayMs: env.SUBGRAPH_DELAY_MS,
+    fanOut: {
+      subscribers: env.BENCH_SUBSCRIBERS,
+      rounds: env.BENCH_FANOUT_ROUNDS,
+      pacedEvents: env.BENCH_FANOUT_PACED_EVENTS,
+      ratePerSecond: env.BENCH_FANOUT_RATE,
+      burstEvents: env.BENCH_FANOUT_BURST_EVENTS,
+    },
     cpuProf: env.BENCH_CPU_PROF,
     gatewayCpus: pin ? (cpuCount === 2 ? '1' : `1-${cpuCount - 1}`) : undefined,
     helperCpus: pin ? '0' : undefined,

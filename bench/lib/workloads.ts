@@ -38,12 +38,6 @@ export interface MeasuredWorkload {
   start(settings: WorkloadSettings): Promise<RunningWorkload>;
 }
 
-export interface SkippedWorkload {
-  id: string;
-  title: string;
-  skipped: string;
-}
-
 const path = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));
 
 /** (a) The public federation benchmark: TestQuery over accounts, inventory, products, reviews. */
@@ -121,14 +115,4 @@ export const restaurantWorkload: MeasuredWorkload = {
       stop: () => system.stop(),
     };
   },
-};
-
-/** (c) Subscription fan-out: a hook for when the gateway serves subscriptions. */
-export const subscriptionWorkload: SkippedWorkload = {
-  id: 'subscriptions',
-  title: '(c) Subscription fan-out',
-  skipped:
-    'not measured yet: federated subscriptions are built in another issue. Add a MeasuredWorkload ' +
-    'here (graphql-ws clients subscribed through each gateway, events published at a fixed rate, ' +
-    'delivered events per second and delivery latency) once the gateway serves them.',
 };

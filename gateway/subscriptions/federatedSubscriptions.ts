@@ -166,7 +166,7 @@ export function createFederatedSubscriptions(
         extensions,
       },
       {
-        // Events resolve one after another so every subscriber sees them in the subgraph's order.
+        // Every subscriber sees the events in the subgraph's order.
         next: (event) => {
           const expired = event.errors?.find(
             (error) => error.extensions?.code === historyExpiredCode,
@@ -204,9 +204,13 @@ export function createFederatedSubscriptions(
                 : result,
             );
           };
-          delivery = delivery
-            .then(() => resolveEvent(plan, request, event))
-            .then(deliver, (error: unknown) => deliver({ errors: [asGraphQLError(error)] }));
+          // Resolution starts at once, so a burst of events resolves concurrently; delivery
+          // still waits for every earlier event's, in the subgraph's order.
+          const resolved = resolveEvent(plan, request, event).then(
+            (result) => result,
+            (error: unknown): ExecutionResult => ({ errors: [asGraphQLError(error)] }),
+          );
+          delivery = delivery.then(() => resolved).then(deliver);
         },
         error: (error) => {
           delivery = delivery.then(() => {

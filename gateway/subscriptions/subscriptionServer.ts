@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { RemoteGraphQLDataSource, type ServiceMap } from '@apollo/gateway';
+import type { GraphQLDataSource, ServiceMap } from '@apollo/gateway';
 import type { ApolloServer, BaseContext } from '@apollo/server';
 import { type ExecutionResult, GraphQLError, type GraphQLSchema, print, validate } from 'graphql';
 // Aliased: Biome's React rules would take a `use` prefix for a React hook.
@@ -10,11 +10,11 @@ import { type Identity, signIdentity } from '../../subgraphs/kit/gatewayTrust.ts
 import type { Metrics } from '../../subgraphs/kit/metrics.ts';
 import type { TokenVerifier } from '../auth/tokens.ts';
 import type { RequestGuard } from '../requestGuard.ts';
-import { signSubgraphCalls } from '../subgraphIdentity.ts';
 import {
   createFederatedSubscriptions,
   type FederatedSubscriptions,
 } from './federatedSubscriptions.ts';
+import { nextPayload, spliceSerializedPayloads } from './serializeOnce.ts';
 import { createSubgraphSockets } from './subgraphSockets.ts';
 import { createSubscriptionPlanner } from './subscriptionPlanner.ts';
 
@@ -40,6 +40,8 @@ export interface SubscriptionServerOptions {
   apollo: ApolloServer<BaseContext>;
   supergraphSdl: string;
   subgraphUrls: Record<string, string | undefined>;
+  /** The data source queries use for a subgraph (pooled fetcher, identity, trace context). */
+  buildService: (subgraph: { name: string; url: string }) => GraphQLDataSource;
   counters: Counters;
   /** Where subscription events' delivery lag is observed. */
   metrics: Pick<Metrics, 'observe'>;
@@ -79,10 +81,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
   const { counters, trustSecret, auth } = options;
   const dataSourcesFor = (subgraphs: readonly { name: string }[]): ServiceMap =>
     Object.fromEntries(
-      subgraphs.map(({ name }) => {
-        const source = new RemoteGraphQLDataSource({ url: urlOf(name) });
-        return [name, trustSecret ? signSubgraphCalls(source, trustSecret) : source];
-      }),
+      subgraphs.map(({ name }) => [name, options.buildService({ name, url: urlOf(name) })]),
     );
   let dataSources = dataSourcesFor(planner.subgraphs);
   const sockets = createSubgraphSockets(
@@ -114,6 +113,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
   const perAddress = new Map<string, number>();
   const maxPerAddress = options.maxConnectionsPerClient ?? 1000;
   wss.on('connection', (socket, request) => {
+    spliceSerializedPayloads(socket);
     const address = request.socket.remoteAddress ?? 'unknown';
     const open = (perAddress.get(address) ?? 0) + 1;
     perAddress.set(address, open);
@@ -148,6 +148,8 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
         const result = auth.guard().checkOperation(payload, identity);
         return 'error' in result ? [result.error] : undefined;
       },
+      // A shared event's result is serialized once for all its subscribers.
+      onNext: (ctx, id, _payload, _args, result) => nextPayload(ctx.extra.socket, id, result),
       // The resume point rides beside the identity, never inside what is signed for subgraphs.
       context: (ctx, _id, payload) => ({
         identity: identities.get(ctx),
