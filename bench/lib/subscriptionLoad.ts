@@ -38,6 +38,8 @@ export interface FanOutOptions {
 
 export interface PhaseResult {
   events: number;
+  /** The rate changes were made at; null for a burst (as fast as the vendor takes them). */
+  offeredPerSecond: number | null;
   /** Arrivals expected (events × connected subscribers) and counted. */
   expected: number;
   delivered: number;
@@ -98,6 +100,7 @@ export async function measureFanOut(options: FanOutOptions): Promise<FanOutResul
     let peak = subscribed;
     const phase = async (
       name: string,
+      offeredPerSecond: number | null,
       send: (published: Record<string, number>) => Promise<void>,
     ) => {
       const published: Record<string, number> = {};
@@ -124,6 +127,7 @@ export async function measureFanOut(options: FanOutOptions): Promise<FanOutResul
       const seconds = report.spanMs / 1000;
       const result: PhaseResult = {
         events,
+        offeredPerSecond,
         expected,
         delivered: report.delivered,
         latencyMs: report.latencyMs,
@@ -135,7 +139,7 @@ export async function measureFanOut(options: FanOutOptions): Promise<FanOutResul
       );
       return { result, errors: report.errors, unexpected: report.unexpected };
     };
-    const paced = await phase('paced', async (published) => {
+    const paced = await phase('paced', options.paced.perSecond, async (published) => {
       const gapMs = 1000 / options.paced.perSecond;
       const sends: Promise<void>[] = [];
       const start = now();
@@ -151,7 +155,7 @@ export async function measureFanOut(options: FanOutOptions): Promise<FanOutResul
       }
       await Promise.all(sends);
     });
-    const burst = await phase('burst', async (published) => {
+    const burst = await phase('burst', null, async (published) => {
       let next = 0;
       const worker = async () => {
         while (next < options.burst.events) {

@@ -66,11 +66,8 @@ describe('supergraph hot reload', () => {
         l: locationId,
       },
     );
-    const stale = subscribe(
-      client,
-      'subscription ($l: ID!) { orderChanged(locationId: $l) { id ticketName } }',
-      { l: locationId },
-    );
+    const staleQuery = 'subscription ($l: ID!) { orderChanged(locationId: $l) { id ticketName } }';
+    const stale = subscribe(client, staleQuery, { l: locationId });
     const { subscriptions } = system.gateway.subscriptions;
     for (let i = 0; i < 300 && subscriptions.openUpstreams() < 2; i++) {
       await new Promise((resolve) => setTimeout(resolve, 10));
@@ -91,6 +88,11 @@ describe('supergraph hot reload', () => {
 
     const [ended] = await stale.waitFor(1);
     expect(ended?.errors?.map((e) => e.extensions?.code)).toEqual(['SUPERGRAPH_CHANGED']);
+    // The same document, validated before the change, is checked against the new schema.
+    const again = subscribe(client, staleQuery, { l: locationId });
+    expect(((await again.failure) as { message: string }[]).map((e) => e.message)).toEqual([
+      'Cannot query field "ticketName" on type "Order".',
+    ]);
     const id = await publishOrder(0);
     const [event] = await valid.waitFor(1);
     expect(rootField<{ id: string }>(event, 'orderChanged').id).toBe(id);
