@@ -28,6 +28,7 @@ import { envVar, readEnv, runMain } from '../subgraphs/kit/config.ts';
 import { benchBearerToken, benchSecretsEnv } from './lib/benchIdentity.ts';
 import { startChild } from './lib/childProcess.ts';
 import { newOrdersAt } from './lib/restaurantEvents.ts';
+import { oursNodeArgs } from './lib/settings.ts';
 import { type FanOutResult, measureFanOut } from './lib/subscriptionLoad.ts';
 import { writeSupergraphWithRoutingUrls } from './lib/supergraph.ts';
 
@@ -46,7 +47,7 @@ await runMain(async () => {
     SUB_BENCH_BURST_CONCURRENCY: envVar.positiveInt(8),
     SUB_BENCH_CPU_PROF: envVar.flag(false),
   });
-  const profile = env.SUB_BENCH_CPU_PROF
+  const profile: { nodeArgs?: string[] } = env.SUB_BENCH_CPU_PROF
     ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${path('./results/profiles')}`] }
     : {};
   const backend = await startChild(path('./lib/restaurantSystem.ts'), {
@@ -70,6 +71,7 @@ await runMain(async () => {
     for (const subscribers of env.SUB_BENCH_SUBSCRIBERS) {
       log(`\n${subscribers} subscribers on one gateway`);
       const gateway = await startChild(path('./gateways/ours.ts'), {
+        nodeArgs: [...oursNodeArgs, ...(profile.nodeArgs ?? [])],
         env: {
           SUPERGRAPH_PATH: supergraphPath,
           NODE_ENV: 'production',
@@ -78,7 +80,6 @@ await runMain(async () => {
           WS_MAX_CONNECTIONS_PER_CLIENT: String(subscribers + 100),
         },
         readyPattern: /gateway listening at (\S+)/,
-        ...profile,
       });
       try {
         results.push(
