@@ -11,8 +11,10 @@
  *   BENCH_SUBGRAPH_SEC (5)   seconds per subgraph when measuring the subgraphs directly
  *   BENCH_WORKLOADS (federation,restaurant,subscriptions)
  *   BENCH_GATEWAYS (ours,apollo-gateway,hive-gateway)
- *   BENCH_SUBSCRIBERS (1000)  BENCH_FANOUT_ROUNDS (2)  BENCH_FANOUT_PACED_EVENTS (20)
- *   BENCH_FANOUT_RATE (5 per s)  BENCH_FANOUT_BURST_EVENTS (100): workload (c)
+ *   BENCH_SUBSCRIBERS (500)  BENCH_FANOUT_ROUNDS (2)  BENCH_FANOUT_PACED_EVENTS (20)
+ *   BENCH_FANOUT_RATE (5 per s)  BENCH_FANOUT_BURST_EVENTS (50): workload (c); at 1,000
+ *                            subscribers Hive Gateway fell to 0.7 events/s and its rounds
+ *                            slowed the shared back end until webhooks timed out
  *   SUBGRAPH_DELAY_MS (0)    fixed delay of every federation-benchmark subgraph answer
  *   BENCH_EXTRA_GATEWAYS     more gateways as `id=entry.ts [node flags],...`, e.g.
  *                            `before=/tmp/old/bench/gateways/ours.ts` (a copy of the tree
@@ -104,7 +106,9 @@ await runMain(async () => {
     (w) =>
       w.status === 'failed' ||
       (w.status === 'measured' && w.gateways.some((g) => g.errors > 0 || g.mismatches > 0)) ||
-      (w.status === 'fan-out' && w.gateways.some((g) => g.supported && g.lostOrErrors > 0)),
+      // On the fan-out, a peer that falls behind is a result; OUR gateway must deliver all.
+      (w.status === 'fan-out' &&
+        w.gateways.some((g) => g.supported && g.id === 'ours' && g.undelivered + g.errors > 0)),
   );
   if (failed) {
     console.error('a workload failed, or answers were errors or did not match the expected one');

@@ -108,15 +108,14 @@ export async function measureFanOutWorkload(settings: BenchSettings): Promise<Wo
         deliveriesPerSecond: median(rounds.map((r) => r.burst.deliveriesPerSecond)),
         kibPerSubscriber: median(rounds.map((r) => r.kibPerSubscriber)),
         peakRssMb: run.service.peakRssBytes() / 2 ** 20,
-        lostOrErrors: rounds.reduce(
+        undelivered: rounds.reduce(
           (sum, r) =>
             sum +
-            (r.paced.expected - r.paced.delivered) +
-            (r.burst.expected - r.burst.delivered) +
-            r.errors +
-            (r.subscribers - r.connected),
+            (r.paced.events + r.burst.events) * r.subscribers -
+            (r.paced.delivered + r.burst.delivered),
           0,
         ),
+        errors: rounds.reduce((sum, r) => sum + r.errors, 0),
       };
     });
     return {

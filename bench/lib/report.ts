@@ -87,18 +87,19 @@ function renderFanOut(workload: Extract<WorkloadResult, { status: 'fan-out' }>):
     `${events.paced} new orders at ${events.perSecond} a second (latency: from the order sent to ` +
       `the vendor to each client), then ${events.burst} as fast as the vendor takes them ` +
       '(events per second that reached every subscriber). Medians of the rounds; memory per ' +
-      'subscriber is the gateway RSS the crowd added.',
+      'subscriber is the gateway RSS the crowd added. Undelivered: events that had not reached ' +
+      'a subscriber 5 s after arrivals stopped.',
     '',
-    '| gateway | latency p50 ms | latency p99 ms | events/s to all | deliveries/s | KiB per subscriber | peak RSS MB | lost or errors |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    '| gateway | latency p50 ms | latency p99 ms | events/s to all | deliveries/s | KiB per subscriber | peak RSS MB | undelivered | errors |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const g of workload.gateways) {
     lines.push(
       g.supported
         ? `| ${g.label} | ${g.latencyP50Ms.toFixed(0)} | ${g.latencyP99Ms.toFixed(0)} | ` +
             `${g.eventsPerSecond.toFixed(1)} | ${Math.round(g.deliveriesPerSecond)} | ` +
-            `${g.kibPerSubscriber.toFixed(1)} | ${g.peakRssMb.toFixed(0)} | ${g.lostOrErrors} |`
-        : `| ${g.label} | ${g.reason} | | | | | | |`,
+            `${g.kibPerSubscriber.toFixed(1)} | ${g.peakRssMb.toFixed(0)} | ${g.undelivered} | ${g.errors} |`
+        : `| ${g.label} | ${g.reason} | | | | | | | |`,
     );
   }
   lines.push('');

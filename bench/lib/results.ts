@@ -78,8 +78,12 @@ export type FanOutGatewayResult =
       deliveriesPerSecond: number;
       kibPerSubscriber: number;
       peakRssMb: number;
-      /** Events not delivered, delivered as errors, and subscribers that could not subscribe: 0. */
-      lostOrErrors: number;
+      /**
+       * Summed over the rounds: deliveries that never came (events × subscribers, counting a
+       * subscriber that could not subscribe as missing every event), and results with errors.
+       */
+      undelivered: number;
+      errors: number;
     };
 
 export interface SubgraphDirectResult {
