@@ -54,7 +54,12 @@ export interface LocalSystemOptions {
   /** The supergraph file the gateway serves and watches (default schema/supergraph.graphql). */
   supergraphPath?: string;
   /** graphql-ws limits at the gateway (defaults: 64 KiB messages, 1,000 sockets per address). */
-  websocket?: { maxMessageBytes?: number; maxConnectionsPerClient?: number };
+  websocket?: {
+    maxMessageBytes?: number;
+    maxConnectionsPerClient?: number;
+    /** Events one subscriber may have waiting before SLOW_SUBSCRIBER ends it. */
+    maxBacklog?: number;
+  };
   /** Request limits at the gateway (default `defaultOperationLimits`). */
   limits?: OperationLimits;
 }

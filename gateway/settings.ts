@@ -8,6 +8,7 @@ import { exampleOperations } from './explorer/exampleOperations.ts';
 import { defaultOperationLimits } from './limits/operationLimits.ts';
 import { sha256 } from './requestGuard.ts';
 import type { GatewaySettings } from './startGateway.ts';
+import { defaultMaxBacklog } from './subscriptions/federatedSubscriptions.ts';
 
 /** A safelist file: a JSON array of operation documents; each is allowed by its SHA-256. */
 function readSafelist(path: string): Map<string, string> {
@@ -55,6 +56,7 @@ export function readGatewaySettings(env: NodeJS.ProcessEnv = process.env): Gatew
       SAFELIST_PATH: envVar.optionalString(),
       WS_MAX_MESSAGE_BYTES: envVar.positiveInt(64 * 1024),
       WS_MAX_CONNECTIONS_PER_CLIENT: envVar.positiveInt(1000),
+      SUBSCRIPTION_MAX_BACKLOG: envVar.positiveInt(defaultMaxBacklog),
       HOST: envVar.string('127.0.0.1'),
       GATEWAY_PORT: envVar.port(4000),
       SUPERGRAPH_PATH: envVar.string(defaultSupergraphPath),
@@ -77,6 +79,7 @@ export function readGatewaySettings(env: NodeJS.ProcessEnv = process.env): Gatew
     websocket: {
       maxMessageBytes: values.WS_MAX_MESSAGE_BYTES,
       maxConnectionsPerClient: values.WS_MAX_CONNECTIONS_PER_CLIENT,
+      maxBacklog: values.SUBSCRIPTION_MAX_BACKLOG,
     },
     auth: {
       tokens: values.JWKS_URL

@@ -30,7 +30,14 @@ export interface GatewaySettings {
   subgraphUrls: Record<string, string | undefined>;
   maxBodyBytes: number;
   /** graphql-ws limits: largest message, connections per client address. */
-  websocket?: { maxMessageBytes?: number; maxConnectionsPerClient?: number } | undefined;
+  websocket?:
+    | {
+        maxMessageBytes?: number;
+        maxConnectionsPerClient?: number;
+        /** Events one subscriber may have waiting before SLOW_SUBSCRIBER ends it. */
+        maxBacklog?: number;
+      }
+    | undefined;
   /** Reload the supergraph file when it changes (default true). */
   watchSupergraph?: boolean;
   /** The browser explorer at `GET /graphql`: example tabs and preset headers. */
@@ -147,6 +154,7 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
     trustSecret: auth?.trustSecret,
     maxMessageBytes: settings.websocket?.maxMessageBytes,
     maxConnectionsPerClient: settings.websocket?.maxConnectionsPerClient,
+    maxBacklog: settings.websocket?.maxBacklog,
     auth: verifier ? { verifier, guard: () => guard as RequestGuard } : undefined,
   });
   if (auth && verifier) {

@@ -68,6 +68,8 @@ interface Listener {
 interface Shared {
   listeners: Set<Listener>;
   document: DocumentNode;
+  /** The subscription's root field, for metrics. */
+  field: string;
   stop(): void;
 }
 
@@ -82,12 +84,18 @@ export interface FederatedSubscriptionsOptions {
   counters: Counters;
   /** Where `event_delivery_lag_seconds` is observed. */
   metrics: Pick<Metrics, 'observe'>;
+  /** Most events one subscriber may have waiting before it is ended (default 1000). */
+  maxBacklog?: number | undefined;
 }
+
+/** Events one subscriber may have waiting, unless configured (SUBSCRIPTION_MAX_BACKLOG). */
+export const defaultMaxBacklog = 1000;
 
 export function createFederatedSubscriptions(
   options: FederatedSubscriptionsOptions,
 ): FederatedSubscriptions {
   const { sockets, counters, metrics } = options;
+  const maxBacklog = options.maxBacklog ?? defaultMaxBacklog;
   const shared = new Map<string, Shared>();
   let resumed = 0;
 
@@ -226,6 +234,7 @@ export function createFederatedSubscriptions(
     return {
       listeners,
       document: request.document,
+      field,
       stop() {
         if (closed) return;
         closed = true;
@@ -254,9 +263,29 @@ export function createFederatedSubscriptions(
       const queue: ExecutionResult[] = [];
       let wake: (() => void) | undefined;
       let ended = false;
+      /** The last event handed to this subscriber's socket: where it can resume. */
+      let lastEventId = request.lastEventId;
+      const detach = () => {
+        current.listeners.delete(listener);
+        if (current.listeners.size === 0) {
+          current.stop();
+          if (shared.get(key) === current) shared.delete(key);
+        }
+      };
       const listener: Listener = {
         push(result) {
-          queue.push(result);
+          if (ended) return;
+          if (queue.length >= maxBacklog) {
+            // A client that does not read (a phone gone to sleep with its socket open) must
+            // not hold the gateway's memory: it is told where to resume, and let go.
+            queue.length = 0;
+            queue.push(slowSubscriber(maxBacklog, lastEventId));
+            ended = true;
+            detach();
+            counters.increment('slow_subscribers_dropped', { field: current.field });
+          } else {
+            queue.push(result);
+          }
           wake?.();
         },
         end() {
@@ -267,11 +296,7 @@ export function createFederatedSubscriptions(
       current.listeners.add(listener);
       const leave = async (): Promise<IteratorResult<ExecutionResult>> => {
         ended = true;
-        current.listeners.delete(listener);
-        if (current.listeners.size === 0) {
-          current.stop();
-          if (shared.get(key) === current) shared.delete(key);
-        }
+        detach();
         wake?.();
         return { done: true, value: undefined };
       };
@@ -282,7 +307,11 @@ export function createFederatedSubscriptions(
         async next() {
           for (;;) {
             const result = queue.shift();
-            if (result) return { done: false, value: result };
+            if (result) {
+              const eventId = result.extensions?.eventId;
+              if (typeof eventId === 'string') lastEventId = eventId;
+              return { done: false, value: result };
+            }
             if (ended) return leave();
             await new Promise<void>((resolve) => {
               wake = resolve;
@@ -350,6 +379,21 @@ function rootFieldOf(context: SubscriptionPlan['operationContext']): string {
         ? first.selectionSet.selections
         : (context.fragments[first.name.value]?.selectionSet.selections ?? []);
   }
+}
+
+/**
+ * The one result a subscriber gets when it falls `backlog` events behind; it then completes. It
+ * resumes by subscribing again with `extensions.lastEventId` (absent when it had received none).
+ */
+function slowSubscriber(backlog: number, lastEventId: string | undefined): ExecutionResult {
+  return {
+    errors: [
+      new GraphQLError(
+        `this subscriber fell ${backlog} events behind; subscribe again with extensions.lastEventId to resume`,
+        { extensions: { code: 'SLOW_SUBSCRIBER', ...(lastEventId ? { lastEventId } : {}) } },
+      ),
+    ],
+  };
 }
 
 /** The subgraphs' code (subgraphs/kit/errors.ts) for a resume point older than the kept history. */

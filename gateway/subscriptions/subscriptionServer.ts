@@ -65,6 +65,8 @@ export interface SubscriptionServerOptions {
   maxMessageBytes?: number | undefined;
   /** Most graphql-ws connections one client address may hold (default 1000). */
   maxConnectionsPerClient?: number | undefined;
+  /** Most events one subscriber may have waiting (default 1000). */
+  maxBacklog?: number | undefined;
 }
 
 /**
@@ -109,6 +111,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
     sockets,
     counters,
     metrics: options.metrics,
+    maxBacklog: options.maxBacklog,
   });
   const identities = new WeakMap<object, Identity>();
   // Thousands of clients subscribe with the same few documents: each is parsed and validated

@@ -23,6 +23,8 @@ const counterHelp: Record<string, string> = {
   upstream_subscriptions_closed: 'Subscriptions the gateway closed at a subgraph.',
   subscription_event_resolutions:
     'Subscription events resolved through the query plan (once per shared event).',
+  slow_subscribers_dropped:
+    'Subscribers ended with SLOW_SUBSCRIBER: more events waiting for them than the backlog allows.',
   graphql_requests: 'GraphQL requests over HTTP by operation name and HTTP status.',
 };
 
