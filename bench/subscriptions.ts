@@ -27,6 +27,7 @@ import { orderChangedSubscription } from '../gateway/explorer/exampleOperations.
 import { envVar, readEnv, runMain } from '../subgraphs/kit/config.ts';
 import { benchBearerToken, benchSecretsEnv } from './lib/benchIdentity.ts';
 import { startChild } from './lib/childProcess.ts';
+import { startRestaurantBackend } from './lib/restaurantBackend.ts';
 import { newOrdersAt } from './lib/restaurantEvents.ts';
 import { oursNodeArgs } from './lib/settings.ts';
 import { type FanOutResult, measureFanOut } from './lib/subscriptionLoad.ts';
@@ -50,18 +51,9 @@ await runMain(async () => {
   const profile: { nodeArgs?: string[] } = env.SUB_BENCH_CPU_PROF
     ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${path('./results/profiles')}`] }
     : {};
-  const backend = await startChild(path('./lib/restaurantSystem.ts'), {
-    readyPattern: /restaurant system ready (\{.*\})/,
-    ...profile,
-  });
+  const ready = await startRestaurantBackend(profile);
   const results: FanOutResult[] = [];
   try {
-    const ready = JSON.parse(backend.ready[1] ?? '{}') as {
-      subgraphUrls: Record<string, string>;
-      locationId: string;
-      posApi: string;
-      variationIds: string[];
-    };
     const supergraphPath = writeSupergraphWithRoutingUrls(
       path('../schema/supergraph.graphql'),
       ready.subgraphUrls,
@@ -93,7 +85,11 @@ await runMain(async () => {
             source,
             paced: {
               events: env.SUB_BENCH_PACED_EVENTS,
-              perSecond: Math.max(1, Math.round(env.SUB_BENCH_PACED_DELIVERIES / subscribers)),
+              // At most 20 a second: the emulator makes about 100 orders a second in all.
+              perSecond: Math.min(
+                20,
+                Math.max(1, Math.round(env.SUB_BENCH_PACED_DELIVERIES / subscribers)),
+              ),
             },
             burst: {
               events: Math.max(20, Math.ceil(env.SUB_BENCH_BURST_DELIVERIES / subscribers)),
@@ -108,7 +104,7 @@ await runMain(async () => {
       }
     }
   } finally {
-    await backend.stop();
+    await ready.service.stop();
   }
   const markdown = renderTable(results);
   const resultsDir = path('./results/');

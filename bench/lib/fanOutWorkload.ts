@@ -3,6 +3,7 @@ import { acknowledgeEnforcedSecurityFeatures } from '../../gateway/auth/fieldRul
 import { orderChangedSubscription } from '../../gateway/explorer/exampleOperations.ts';
 import { benchBearerToken, benchSecretsEnv, signedIdentityHeaders } from './benchIdentity.ts';
 import { type ChildService, startChild } from './childProcess.ts';
+import { startRestaurantBackend } from './restaurantBackend.ts';
 import { newOrdersAt } from './restaurantEvents.ts';
 import { type FanOutGatewayResult, median, type WorkloadResult } from './results.ts';
 import type { BenchSettings, Peer } from './settings.ts';
@@ -29,18 +30,9 @@ export async function measureFanOutWorkload(settings: BenchSettings): Promise<Wo
   const { fanOut } = settings;
   const title = `${fanOutWorkload.title} (${fanOut.subscribers.toLocaleString('en')} subscribers)`;
   log(`\n${title}`);
-  const backend = await startChild(path('./restaurantSystem.ts'), {
-    cpus: settings.helperCpus,
-    readyPattern: /restaurant system ready (\{.*\})/,
-  });
+  const ready = await startRestaurantBackend({ cpus: settings.helperCpus });
   const started: { gateway: Peer; service: ChildService; rounds: FanOutResult[] }[] = [];
   try {
-    const ready = JSON.parse(backend.ready[1] ?? '{}') as {
-      subgraphUrls: Record<string, string>;
-      locationId: string;
-      posApi: string;
-      variationIds: string[];
-    };
     // As for workload (b): the security link unmarked so every gateway loads the supergraph.
     const supergraphPath = writeSupergraphWithRoutingUrls(
       path('../../schema/supergraph.graphql'),
@@ -132,6 +124,6 @@ export async function measureFanOutWorkload(settings: BenchSettings): Promise<Wo
     };
   } finally {
     await Promise.all(started.map((s) => s.service.stop()));
-    await backend.stop();
+    await ready.service.stop();
   }
 }

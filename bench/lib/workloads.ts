@@ -4,6 +4,7 @@ import { acknowledgeEnforcedSecurityFeatures } from '../../gateway/auth/fieldRul
 import { locationOverviewQuery } from '../../test/readmeQuery.ts';
 import { benchBearerToken, signedIdentityHeaders } from './benchIdentity.ts';
 import { startChild } from './childProcess.ts';
+import { startRestaurantBackend } from './restaurantBackend.ts';
 import { writeSupergraphWithRoutingUrls } from './supergraph.ts';
 
 /**
@@ -87,14 +88,7 @@ export const restaurantWorkload: MeasuredWorkload = {
   id: 'restaurant',
   title: '(b) Restaurant graph: the README query, emulated vendors, warm cache',
   async start({ cpus }) {
-    const system = await startChild(path('./restaurantSystem.ts'), {
-      cpus,
-      readyPattern: /restaurant system ready (\{.*\})/,
-    });
-    const ready = JSON.parse(system.ready[1] ?? '{}') as {
-      subgraphUrls: Record<string, string>;
-      locationId: string;
-    };
+    const ready = await startRestaurantBackend({ cpus });
     const authorization = `Bearer ${await benchBearerToken()}`;
     return {
       // Stock Apollo Gateway refuses a supergraph that links `@requiresScopes` for SECURITY,
@@ -112,7 +106,7 @@ export const restaurantWorkload: MeasuredWorkload = {
         variables: { locationId: ready.locationId, orders: 5 },
       }),
       requestHeaders: () => ({ authorization, ...signedIdentityHeaders() }),
-      stop: () => system.stop(),
+      stop: () => ready.service.stop(),
     };
   },
 };
