@@ -11,6 +11,7 @@ import {
 } from 'graphql';
 import type { Counters } from '../../subgraphs/kit/counters.ts';
 import { type Metrics, secondsSince } from '../../subgraphs/kit/metrics.ts';
+import { traceEventHandling } from '../../subgraphs/kit/tracing.ts';
 import type { SubgraphSockets } from './subgraphSockets.ts';
 import type { SubscriptionPlan, SubscriptionPlanner } from './subscriptionPlanner.ts';
 
@@ -214,7 +215,17 @@ export function createFederatedSubscriptions(
           };
           // Resolution starts at once, so a burst of events resolves concurrently; delivery
           // still waits for every earlier event's, in the subgraph's order.
-          const resolved = resolveEvent(plan, request, event).then(
+          const traceparent = event.extensions?.traceparent;
+          const resolved = traceEventHandling(
+            `subscription event ${field}`,
+            {
+              'graphql.subscription.field': field,
+              'subgraph.name': subgraph,
+              'event.id': String(eventId),
+            },
+            typeof traceparent === 'string' ? traceparent : undefined,
+            () => resolveEvent(plan, request, event),
+          ).then(
             (result) => result,
             (error: unknown): ExecutionResult => ({ errors: [asGraphQLError(error)] }),
           );

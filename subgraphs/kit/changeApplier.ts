@@ -1,6 +1,7 @@
 import type { Counters } from './counters.ts';
 import type { DomainEvent, EventBus, EventTopic } from './eventBus.ts';
 import type { SyncStore } from './syncStore.ts';
+import { currentTraceparent } from './tracing.ts';
 
 /**
  * The one path a vendor change takes, whether a webhook brought it or the reconciler found it:
@@ -90,11 +91,13 @@ export function createChangeApplier(options: ChangeApplierOptions): ChangeApplie
           return 'stale';
         }
         const id = `${change.entity}:${state.version}`;
+        const traceparent = currentTraceparent();
         const event: DomainEvent = {
           id,
           topic: change.topic,
           occurredAt: state.occurredAt,
           payload: state.payload,
+          ...(traceparent ? { traceparent } : {}),
         };
         // Instances sharing the store race for each state: the one holding the lease publishes
         // it, and the version it records (before letting go) makes every later one stale.

@@ -23,6 +23,8 @@ export interface DomainEvent<P = unknown> {
   payload: P;
   /** Where the bus keeps the event (set on delivery); stable across instances on Redis. */
   position?: string;
+  /** The trace of the change (W3C `traceparent`), when tracing is on. */
+  traceparent?: string;
 }
 
 /** Every topic, with the payload type documented where it is published. */
@@ -121,19 +123,26 @@ export interface EventCursor {
   delivered?: string | undefined;
   /** The last delivered event's `occurredAt`. */
   deliveredOccurredAt?: string | undefined;
+  /** The last delivered event's `traceparent`. */
+  deliveredTraceparent?: string | undefined;
 }
 
 /**
  * What a subscription result says about its event: `eventId`, its position (a client resumes
- * after it), and `occurredAt`, the vendor's change time (the gateway measures delivery lag from
- * it). None before an event was delivered.
+ * after it), `occurredAt`, the vendor's change time (the gateway measures delivery lag from
+ * it), and with tracing on `traceparent`, the change's trace (the gateway continues it). None
+ * before an event was delivered.
  */
 export function eventExtensions(
   cursor: EventCursor | undefined,
-): { eventId: string; occurredAt?: string } | undefined {
+): { eventId: string; occurredAt?: string; traceparent?: string } | undefined {
   if (!cursor?.delivered) return undefined;
-  const { delivered: eventId, deliveredOccurredAt: occurredAt } = cursor;
-  return occurredAt === undefined ? { eventId } : { eventId, occurredAt };
+  const { delivered: eventId, deliveredOccurredAt: occurredAt, deliveredTraceparent } = cursor;
+  return {
+    eventId,
+    ...(occurredAt === undefined ? {} : { occurredAt }),
+    ...(deliveredTraceparent === undefined ? {} : { traceparent: deliveredTraceparent }),
+  };
 }
 
 /**
@@ -195,6 +204,7 @@ export async function eventsOf<P>(
         if (event) {
           cursor.delivered = event.position;
           cursor.deliveredOccurredAt = event.occurredAt;
+          cursor.deliveredTraceparent = event.traceparent;
           return { done: false, value: event };
         }
         await new Promise<void>((resolve) => {

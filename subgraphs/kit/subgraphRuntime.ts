@@ -45,6 +45,8 @@ export interface SubgraphSettings {
 
 /** The parts every subgraph builds the same way from its settings. */
 export interface SubgraphRuntime {
+  /** The subgraph's name (`pos`, ...). */
+  name: string;
   counters: Counters;
   cache: EntityCache | undefined;
   http: VendorHttp;
@@ -120,6 +122,7 @@ export function createSubgraphRuntime(name: string, settings: SubgraphSettings):
     },
   });
   return {
+    name,
     counters,
     metrics,
     calls,

@@ -157,6 +157,46 @@ export function traceIncomingRequest<T>(
   return context.with(trace.setSpan(parent, span), handle);
 }
 
+/**
+ * The active span's trace context as a `traceparent` value, for a domain event to carry across
+ * the event bus (undefined when tracing is off or no span is active).
+ */
+export function currentTraceparent(): string | undefined {
+  if (!tracer) return undefined;
+  const carrier: Record<string, string> = {};
+  propagation.inject(context.active(), carrier);
+  return carrier.traceparent;
+}
+
+/**
+ * Runs the handling of one event inside a consumer span that continues the trace the event
+ * carries (`traceparent`, from the webhook that caused it), so a vendor change and its delivery
+ * to subscribers are one trace; without one, the active context is the parent.
+ */
+export function traceEventHandling<T>(
+  name: string,
+  attributes: Attributes,
+  traceparent: string | undefined,
+  run: () => Promise<T>,
+): Promise<T> {
+  if (!tracer) return run();
+  const parent = traceparent
+    ? propagation.extract(ROOT_CONTEXT, { traceparent })
+    : context.active();
+  const span = tracer.startSpan(name, { kind: SpanKind.CONSUMER, attributes }, parent);
+  return context.with(trace.setSpan(parent, span), run).then(
+    (result) => {
+      span.end();
+      return result;
+    },
+    (error: unknown) => {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
+      span.end();
+      throw error;
+    },
+  );
+}
+
 /** Sets the current span's trace context (`traceparent`) on an outgoing request's headers. */
 export function injectTraceContext(headers: { set(name: string, value: string): unknown }): void {
   if (!tracer) return;

@@ -2,6 +2,7 @@ import type { EntityChange } from './changeApplier.ts';
 import type { Route } from './httpServer.ts';
 import { type ReconcileSource, startReconcileLoop } from './reconcileLoop.ts';
 import type { SubgraphRuntime } from './subgraphRuntime.ts';
+import { traceIncomingRequest } from './tracing.ts';
 import { createWebhookReceiver, type SquareWebhookEvent } from './webhookReceiver.ts';
 
 /**
@@ -18,15 +19,20 @@ export function webhookRoutes(
   runtime: SubgraphRuntime,
   changesOf: (event: SquareWebhookEvent) => EntityChange[],
 ): Record<string, Route> {
+  const receive = createWebhookReceiver({
+    endpoint: runtime.webhooks,
+    ledger: runtime.ledger,
+    applier: runtime.applier,
+    counters: runtime.counters,
+    maxBodyBytes: MAX_WEBHOOK_BYTES,
+    changesOf,
+  });
+  const route = { route: WEBHOOK_PATH, attributes: { 'subgraph.name': runtime.name } };
+  // A webhook starts the trace of a vendor change: its hydration calls, and through the event
+  // it publishes (DomainEvent.traceparent), the change's resolution and delivery at the gateway.
   return {
-    [`POST ${WEBHOOK_PATH}`]: createWebhookReceiver({
-      endpoint: runtime.webhooks,
-      ledger: runtime.ledger,
-      applier: runtime.applier,
-      counters: runtime.counters,
-      maxBodyBytes: MAX_WEBHOOK_BYTES,
-      changesOf,
-    }),
+    [`POST ${WEBHOOK_PATH}`]: (req, res) =>
+      traceIncomingRequest(req, res, route, () => receive(req, res)),
   };
 }
 

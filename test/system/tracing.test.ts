@@ -15,8 +15,10 @@ import {
   installTracingFromEnv,
   type Tracing,
 } from '../../subgraphs/kit/tracing.ts';
+import { openOrdersNewestFirst } from '../expected.ts';
 import { postGraphQL } from '../graphqlClient.ts';
 import { locationOverviewQuery } from '../readmeQuery.ts';
+import { connect, subscribe } from '../subscriptionClient.ts';
 import { startTestSystem } from '../system.ts';
 
 const world = createWorld({ seed: 17, now: new Date('2026-11-26T12:00:00Z') });
@@ -193,6 +195,84 @@ describe('tracing on', () => {
     } finally {
       system.emulators.scheduling.faults.clear();
     }
+  });
+  it('a vendor change is one trace: its webhook, the hydration call, and its resolution at the gateway', async () => {
+    const location = locationId(2);
+    const client = connect(system.gateway.url);
+    const subscription = subscribe(
+      client,
+      /* GraphQL */ `
+        subscription ($l: ID!) {
+          orderChanged(locationId: $l) {
+            id
+            version
+            lineItems { menuItem { stock(locationId: $l) { quantity } } }
+            location { onShiftNow { displayName } }
+          }
+        }
+      `,
+      { l: location },
+    );
+    const { subscriptions } = system.gateway.subscriptions;
+    for (let i = 0; i < 300 && subscriptions.openUpstreams() < 1; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    exporter.reset();
+
+    // The change at the vendor's API; the emulator sends its webhook as Square would.
+    const order = openOrdersNewestFirst(world, location)[0];
+    const response = await fetch(`${system.emulators.pos.url}/v2/orders/${order?.id}`, {
+      method: 'PUT',
+      headers: { authorization: 'Bearer dev-square-token', 'content-type': 'application/json' },
+      body: JSON.stringify({
+        idempotency_key: crypto.randomUUID(),
+        order: { version: order?.version, ticket_name: 'traced' },
+      }),
+    });
+    expect(response.status).toBe(200);
+    const [event] = await subscription.waitFor(1);
+    expect(event?.errors).toBeUndefined();
+
+    const spans = await vi.waitFor(() => {
+      const finished = exporter.getFinishedSpans();
+      expect(finished.some((span) => span.name === 'subscription event orderChanged')).toBe(true);
+      return finished;
+    });
+    const { parentOf, ancestry } = spanTree(spans);
+    const handling = spans.find((span) => span.name === 'subscription event orderChanged');
+    const traceId = handling?.spanContext().traceId;
+    const trace = spans.filter((span) => span.spanContext().traceId === traceId);
+
+    // The root: POS's webhook receiver, and under it the call that hydrated the thin event.
+    const webhook = parentOf(handling as ReadableSpan);
+    expect(webhook).toMatchObject({
+      name: 'POST /webhooks/square',
+      kind: SpanKind.SERVER,
+      attributes: { 'subgraph.name': 'pos', 'http.response.status_code': 200 },
+    });
+    expect(webhook?.parentSpanContext).toBeUndefined();
+    const hydration = trace.filter(
+      (span) => span.kind === SpanKind.CLIENT && span.attributes['peer.service'] === 'pos',
+    );
+    expect(hydration.length).toBeGreaterThan(0);
+    for (const call of hydration) expect(parentOf(call)).toBe(webhook);
+
+    // The gateway's resolution of the event continues it: a fetch to each other subgraph.
+    expect(handling).toMatchObject({
+      kind: SpanKind.CONSUMER,
+      attributes: { 'graphql.subscription.field': 'orderChanged', 'subgraph.name': 'pos' },
+    });
+    const resolvedBy = trace
+      .filter(
+        (span) =>
+          span.kind === SpanKind.SERVER &&
+          ancestry(span).includes('subscription event orderChanged'),
+      )
+      .map((span) => span.attributes['subgraph.name']);
+    expect(new Set(resolvedBy)).toEqual(new Set(['inventory', 'scheduling']));
+    subscription.dispose();
+    await client.dispose();
   });
 });
 
