@@ -4,7 +4,7 @@ import { createGraphQLHandler } from '../subgraphs/kit/graphqlHttp.ts';
 import { closeServer, listen, type ServiceHandle } from '../subgraphs/kit/httpServer.ts';
 import { createLogger } from '../subgraphs/kit/logger.ts';
 import { createMetrics } from '../subgraphs/kit/metrics.ts';
-import { traceIncomingRequest } from '../subgraphs/kit/tracing.ts';
+import { traceIncomingRequest } from '../subgraphs/kit/spans.ts';
 import { createRedisApqStore } from './apqStore.ts';
 import { acknowledgeEnforcedSecurityFeatures, readFieldRules } from './auth/fieldRules.ts';
 import { createTokenVerifier, type TokenSource } from './auth/tokens.ts';

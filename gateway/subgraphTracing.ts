@@ -1,5 +1,5 @@
 import type { RemoteGraphQLDataSource } from '@apollo/gateway';
-import { injectTraceContext } from '../subgraphs/kit/tracing.ts';
+import { injectTraceContext } from '../subgraphs/kit/spans.ts';
 
 /**
  * Every subgraph call carries the trace context (`traceparent`) of the `gateway.fetch` span that

@@ -11,7 +11,7 @@ import {
 } from 'graphql';
 import type { Counters } from '../../subgraphs/kit/counters.ts';
 import { type Metrics, secondsSince } from '../../subgraphs/kit/metrics.ts';
-import { traceEventHandling } from '../../subgraphs/kit/tracing.ts';
+import { traceEventHandling } from '../../subgraphs/kit/spans.ts';
 import type { SubgraphSockets } from './subgraphSockets.ts';
 import type { SubscriptionPlan, SubscriptionPlanner } from './subscriptionPlanner.ts';
 

@@ -1,7 +1,7 @@
 import type { Counters } from './counters.ts';
 import type { DomainEvent, EventBus, EventTopic } from './eventBus.ts';
+import { currentTraceparent } from './spans.ts';
 import type { SyncStore } from './syncStore.ts';
-import { currentTraceparent } from './tracing.ts';
 
 /**
  * The one path a vendor change takes, whether a webhook brought it or the reconciler found it:

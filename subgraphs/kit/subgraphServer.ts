@@ -15,7 +15,7 @@ import { createGraphQLHandler, requestIdOf } from './graphqlHttp.ts';
 import { closeServer, listen, type Route, type ServiceHandle } from './httpServer.ts';
 import { createLogger } from './logger.ts';
 import { staleDataPlugin, withRequestScope } from './requestScope.ts';
-import { traceIncomingRequest } from './tracing.ts';
+import { traceIncomingRequest } from './spans.ts';
 
 const asHeaders = (value: unknown): Record<string, string | undefined> =>
   typeof value === 'object' && value !== null ? (value as Record<string, string | undefined>) : {};

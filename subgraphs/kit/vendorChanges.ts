@@ -1,8 +1,8 @@
 import type { EntityChange } from './changeApplier.ts';
 import type { Route } from './httpServer.ts';
 import { type ReconcileSource, startReconcileLoop } from './reconcileLoop.ts';
+import { traceIncomingRequest } from './spans.ts';
 import type { SubgraphRuntime } from './subgraphRuntime.ts';
-import { traceIncomingRequest } from './tracing.ts';
 import { createWebhookReceiver, type SquareWebhookEvent } from './webhookReceiver.ts';
 
 /**

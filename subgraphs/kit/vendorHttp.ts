@@ -9,7 +9,7 @@ import {
   defaultResilience,
   type ResilienceSettings,
 } from './resilience.ts';
-import { type OutgoingCall, traceOutgoingCall } from './tracing.ts';
+import { type OutgoingCall, traceOutgoingCall } from './spans.ts';
 
 /**
  * The one HTTP path from a subgraph to its vendor API: Bearer auth, the Square-Version header,
