@@ -24,6 +24,10 @@ export type TokenSource = { secret: string } | { jwksUrl: string };
 
 export interface TokenVerifier {
   verify(authorization: string | undefined): Promise<Identity>;
+  /** The same check, with when the token expires (epoch ms; undefined: it does not). */
+  verifyUntil(
+    authorization: string | undefined,
+  ): Promise<{ identity: Identity; expiresAt: number | undefined }>;
 }
 
 export function unauthenticated(message: string): GraphQLError {
@@ -37,8 +41,11 @@ export function createTokenVerifier(source: TokenSource): TokenVerifier {
     'secret' in source
       ? { kind: 'secret' as const, value: new TextEncoder().encode(source.secret) }
       : { kind: 'jwks' as const, value: createRemoteJWKSet(new URL(source.jwksUrl)) };
-  return {
+  const verifier: TokenVerifier = {
     async verify(authorization) {
+      return (await verifier.verifyUntil(authorization)).identity;
+    },
+    async verifyUntil(authorization) {
       const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
       if (!token) throw unauthenticated('missing bearer token');
       let payload: JWTPayload;
@@ -51,9 +58,13 @@ export function createTokenVerifier(source: TokenSource): TokenVerifier {
         if (error instanceof errors.JWTExpired) throw unauthenticated('token expired');
         throw unauthenticated('invalid token');
       }
-      return identityFrom(payload);
+      return {
+        identity: identityFrom(payload),
+        expiresAt: typeof payload.exp === 'number' ? payload.exp * 1000 : undefined,
+      };
     },
   };
+  return verifier;
 }
 
 function identityFrom(payload: JWTPayload): Identity {

@@ -13,7 +13,7 @@ import {
 // Aliased: Biome's React rules would take a `use` prefix for a React hook.
 import { useServer as serveGraphQLWs } from 'graphql-ws/use/ws';
 import { LRUCache } from 'lru-cache';
-import { WebSocketServer } from 'ws';
+import { type WebSocket, WebSocketServer } from 'ws';
 import type { Counters } from '../../subgraphs/kit/counters.ts';
 import { type Identity, signIdentity } from '../../subgraphs/kit/gatewayTrust.ts';
 import type { Metrics } from '../../subgraphs/kit/metrics.ts';
@@ -77,6 +77,25 @@ export interface SubscriptionServerOptions {
 function lastEventIdOf(fields: unknown): string | undefined {
   const value = (fields as { lastEventId?: unknown } | undefined)?.lastEventId;
   return typeof value === 'string' && value ? value : undefined;
+}
+
+/**
+ * A socket's credential is checked once, on `connection_init`; it must not keep receiving
+ * events after the token expires. The socket is closed then with 4403 and `token expired`, and
+ * the client reconnects with a fresh token (resuming with `lastEventId`).
+ */
+function closeWhenExpired(socket: WebSocket, expiresAt: number): void {
+  // setTimeout holds at most 2^31-1 ms (about 24.8 days); a longer token is re-armed then.
+  const wait = Math.min(expiresAt - Date.now(), 2 ** 31 - 1);
+  const timer = setTimeout(
+    () => {
+      if (Date.now() < expiresAt) closeWhenExpired(socket, expiresAt);
+      else socket.close(4403, 'token expired');
+    },
+    Math.max(0, wait),
+  );
+  timer.unref();
+  socket.once('close', () => clearTimeout(timer));
 }
 
 /** Who the gateway is when it opens a subgraph connection (each subscription says whom for). */
@@ -162,10 +181,11 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
         const params = ctx.connectionParams ?? {};
         const authorization = params.authorization ?? params.Authorization;
         try {
-          const identity = await auth.verifier.verify(
+          const { identity, expiresAt } = await auth.verifier.verifyUntil(
             typeof authorization === 'string' ? authorization : undefined,
           );
           identities.set(ctx, identity);
+          if (expiresAt !== undefined) closeWhenExpired(ctx.extra.socket, expiresAt);
           return true;
         } catch {
           // graphql-ws closes with 4403 Forbidden: the client sees why at once.

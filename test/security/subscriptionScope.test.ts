@@ -62,4 +62,24 @@ describe('subscriptions are scoped like queries', () => {
     expect(subscription.results).toHaveLength(1);
     await client.dispose();
   });
+
+  it('a socket whose token expires is closed then with 4403 "token expired", and its subscription ends', async () => {
+    const shortLived = await mintDevToken(
+      devJwtSecret,
+      { subject: 'brief', role: 'manager', locations: [idA] },
+      '2s',
+    );
+    const connectedAt = Date.now();
+    const client = connect(system.gateway.url, { authorization: `Bearer ${shortLived}` });
+    const subscription = subscribe(client, orderChangedSubscription, { locationId: idA });
+    const { subscriptions } = system.gateway.subscriptions;
+    await expect.poll(() => subscriptions.subscribers()).toBe(1);
+    const failure = (await subscription.failure) as { code?: number; reason?: string };
+    expect([failure.code, failure.reason]).toEqual([4403, 'token expired']);
+    // JWT expiry is in whole seconds: between 1 and 2 s from now, plus a timer's slack.
+    expect(Date.now() - connectedAt).toBeGreaterThanOrEqual(900);
+    expect(Date.now() - connectedAt).toBeLessThan(3_000);
+    await expect.poll(() => subscriptions.subscribers()).toBe(0);
+    await client.dispose();
+  });
 });
