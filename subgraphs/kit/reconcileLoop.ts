@@ -1,5 +1,6 @@
 import type { ChangeApplier, EntityChange } from './changeApplier.ts';
 import type { Counters } from './counters.ts';
+import { traceBackgroundTask } from './spans.ts';
 import type { SyncStore } from './syncStore.ts';
 
 /**
@@ -85,7 +86,11 @@ export async function startReconcileLoop(options: ReconcileLoopOptions): Promise
   let running: Promise<void> | undefined;
   const poll = async () => {
     try {
-      await runOnce();
+      await traceBackgroundTask(
+        `reconcile ${source.name}`,
+        { 'reconcile.source': source.name },
+        runOnce,
+      );
       counters.increment('reconcile_polls', { ...labels, result: 'ok' });
     } catch {
       // The vendor may be down: the checkpoint stays, and the next poll covers the gap.

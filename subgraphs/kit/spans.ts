@@ -4,6 +4,7 @@ import {
   context,
   propagation,
   ROOT_CONTEXT,
+  type Span,
   SpanKind,
   SpanStatusCode,
   type Tracer,
@@ -100,8 +101,25 @@ export function traceEventHandling<T>(
   const parent = traceparent
     ? propagation.extract(ROOT_CONTEXT, { traceparent })
     : context.active();
-  const span = tracer.startSpan(name, { kind: SpanKind.CONSUMER, attributes }, parent);
-  return context.with(trace.setSpan(parent, span), run).then(
+  return runInSpan(tracer.startSpan(name, { kind: SpanKind.CONSUMER, attributes }, parent), run);
+}
+
+/**
+ * Runs work no request started (a reconciliation poll) as a trace of its own, so its vendor
+ * calls and the changes it publishes are traced like a webhook's.
+ */
+export function traceBackgroundTask<T>(
+  name: string,
+  attributes: Attributes,
+  run: () => Promise<T>,
+): Promise<T> {
+  if (!tracer) return run();
+  const span = tracer.startSpan(name, { kind: SpanKind.INTERNAL, attributes }, ROOT_CONTEXT);
+  return runInSpan(span, run);
+}
+
+function runInSpan<T>(span: Span, run: () => Promise<T>): Promise<T> {
+  return context.with(trace.setSpan(context.active(), span), run).then(
     (result) => {
       span.end();
       return result;

@@ -274,6 +274,38 @@ describe('tracing on', () => {
     subscription.dispose();
     await client.dispose();
   });
+  it('a reconciliation poll is a trace of its own, with its vendor calls beneath it', async () => {
+    exporter.reset();
+    const polling = await startTestSystem({
+      world: createWorld({ seed: 23, now: new Date('2026-11-26T12:00:00Z') }),
+      subgraphs: { reconcileIntervalMs: 100 },
+    });
+    try {
+      const spans = await vi.waitFor(() => {
+        const finished = exporter.getFinishedSpans();
+        const polled = new Set(
+          finished.filter((span) => span.name.startsWith('reconcile ')).map((span) => span.name),
+        );
+        // Every subgraph's sources have polled at least once.
+        expect(polled.size).toBeGreaterThanOrEqual(3);
+        return finished;
+      });
+      const { parentOf } = spanTree(spans);
+      const polls = spans.filter((span) => span.name.startsWith('reconcile '));
+      for (const poll of polls) {
+        expect(poll.parentSpanContext).toBeUndefined();
+        expect(poll.attributes['reconcile.source']).toBe(poll.name.slice('reconcile '.length));
+      }
+      const pollCalls = spans.filter(
+        (span) => span.kind === SpanKind.CLIENT && parentOf(span)?.name.startsWith('reconcile '),
+      );
+      expect(new Set(pollCalls.map((span) => span.attributes['peer.service']))).toEqual(
+        new Set(['pos', 'inventory', 'scheduling']),
+      );
+    } finally {
+      await polling.close();
+    }
+  });
 });
 
 describe('tracing from the environment', () => {
