@@ -255,8 +255,10 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
     },
     subgraphs: () => planner.subgraphs.map(({ name }) => ({ name, url: urlOf(name) })),
     async close() {
-      subscriptions.close();
+      // Sockets first, with 1001: a client reconnects and subscribes again (elsewhere), where a
+      // `complete` would tell it the subscription is over for good.
       await server.dispose();
+      subscriptions.close();
       await new Promise((resolve) => wss.close(resolve));
       await sockets.close();
     },
