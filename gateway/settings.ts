@@ -9,6 +9,7 @@ import { defaultOperationLimits } from './limits/operationLimits.ts';
 import { sha256 } from './requestGuard.ts';
 import type { GatewaySettings } from './startGateway.ts';
 import { defaultMaxBacklog } from './subscriptions/federatedSubscriptions.ts';
+import { defaultPingIntervalMs } from './subscriptions/subscriptionServer.ts';
 
 /** A safelist file: a JSON array of operation documents; each is allowed by its SHA-256. */
 function readSafelist(path: string): Map<string, string> {
@@ -57,6 +58,7 @@ export function readGatewaySettings(env: NodeJS.ProcessEnv = process.env): Gatew
       WS_MAX_MESSAGE_BYTES: envVar.positiveInt(64 * 1024),
       WS_MAX_CONNECTIONS_PER_CLIENT: envVar.positiveInt(1000),
       SUBSCRIPTION_MAX_BACKLOG: envVar.positiveInt(defaultMaxBacklog),
+      WS_PING_INTERVAL_MS: envVar.millisecondsOrOff(defaultPingIntervalMs),
       HOST: envVar.string('127.0.0.1'),
       GATEWAY_PORT: envVar.port(4000),
       SUPERGRAPH_PATH: envVar.string(defaultSupergraphPath),
@@ -80,6 +82,7 @@ export function readGatewaySettings(env: NodeJS.ProcessEnv = process.env): Gatew
       maxMessageBytes: values.WS_MAX_MESSAGE_BYTES,
       maxConnectionsPerClient: values.WS_MAX_CONNECTIONS_PER_CLIENT,
       maxBacklog: values.SUBSCRIPTION_MAX_BACKLOG,
+      pingIntervalMs: values.WS_PING_INTERVAL_MS,
     },
     auth: {
       tokens: values.JWKS_URL

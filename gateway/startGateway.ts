@@ -29,13 +29,15 @@ export interface GatewaySettings {
   /** Subgraph URLs that replace the supergraph's routing URLs, by subgraph name. */
   subgraphUrls: Record<string, string | undefined>;
   maxBodyBytes: number;
-  /** graphql-ws limits: largest message, connections per client address. */
+  /** graphql-ws limits: message size, sockets per address, backlog, heartbeat. */
   websocket?:
     | {
         maxMessageBytes?: number;
         maxConnectionsPerClient?: number;
         /** Events one subscriber may have waiting before SLOW_SUBSCRIBER ends it. */
         maxBacklog?: number;
+        /** Ping sockets this often; end those that did not answer the last ping (0: off). */
+        pingIntervalMs?: number;
       }
     | undefined;
   /** Reload the supergraph file when it changes (default true). */
@@ -155,6 +157,7 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
     maxMessageBytes: settings.websocket?.maxMessageBytes,
     maxConnectionsPerClient: settings.websocket?.maxConnectionsPerClient,
     maxBacklog: settings.websocket?.maxBacklog,
+    pingIntervalMs: settings.websocket?.pingIntervalMs,
     auth: verifier ? { verifier, guard: () => guard as RequestGuard } : undefined,
   });
   if (auth && verifier) {

@@ -23,6 +23,7 @@ import {
   createFederatedSubscriptions,
   type FederatedSubscriptions,
 } from './federatedSubscriptions.ts';
+import { startHeartbeat } from './heartbeat.ts';
 import { nextPayload, spliceSerializedPayloads } from './serializeOnce.ts';
 import { createSubgraphSockets } from './subgraphSockets.ts';
 import { createSubscriptionPlanner } from './subscriptionPlanner.ts';
@@ -67,6 +68,8 @@ export interface SubscriptionServerOptions {
   maxConnectionsPerClient?: number | undefined;
   /** Most events one subscriber may have waiting (default 1000). */
   maxBacklog?: number | undefined;
+  /** Ping every socket this often, ending those that did not answer the last one (0: off). */
+  pingIntervalMs?: number | undefined;
 }
 
 /**
@@ -97,6 +100,9 @@ function closeWhenExpired(socket: WebSocket, expiresAt: number): void {
   timer.unref();
   socket.once('close', () => clearTimeout(timer));
 }
+
+/** How often sockets are pinged unless configured (WS_PING_INTERVAL_MS). */
+export const defaultPingIntervalMs = 30_000;
 
 /** Who the gateway is when it opens a subgraph connection (each subscription says whom for). */
 const gatewayIdentity: Identity = { subject: 'gateway', roles: [], locationIds: [], scopes: [] };
@@ -173,6 +179,11 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
     });
     if (open > maxPerAddress) socket.close(1008, 'too many connections from this client');
   });
+  const pingIntervalMs = options.pingIntervalMs ?? defaultPingIntervalMs;
+  const stopHeartbeat =
+    pingIntervalMs > 0
+      ? startHeartbeat(wss, pingIntervalMs, () => counters.increment('dead_sockets_terminated', {}))
+      : () => {};
   const server = serveGraphQLWs(
     {
       schema: () => planner.schema,
@@ -255,6 +266,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
     },
     subgraphs: () => planner.subgraphs.map(({ name }) => ({ name, url: urlOf(name) })),
     async close() {
+      stopHeartbeat();
       // Sockets first, with 1001: a client reconnects and subscribes again (elsewhere), where a
       // `complete` would tell it the subscription is over for good.
       await server.dispose();

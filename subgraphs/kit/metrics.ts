@@ -23,6 +23,8 @@ const counterHelp: Record<string, string> = {
   upstream_subscriptions_closed: 'Subscriptions the gateway closed at a subgraph.',
   subscription_event_resolutions:
     'Subscription events resolved through the query plan (once per shared event).',
+  dead_sockets_terminated:
+    'graphql-ws sockets ended because they did not answer a ping (a client gone without closing).',
   slow_subscribers_dropped:
     'Subscribers ended with SLOW_SUBSCRIBER: more events waiting for them than the backlog allows.',
   graphql_requests: 'GraphQL requests over HTTP by operation name and HTTP status.',
