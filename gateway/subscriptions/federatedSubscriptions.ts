@@ -22,8 +22,9 @@ import type { SubscriptionPlan, SubscriptionPlanner } from './subscriptionPlanne
  * primary's service answering from the event. Result shaping, `@inaccessible` filtering and
  * errors therefore match queries exactly.
  *
- * Identical subscriptions (operation, variables, auth scope) share one upstream subscription
- * and one resolution per event, fanned out to every subscriber in event order.
+ * Identical subscriptions (operation, variables, the callers' roles and locations) share one
+ * upstream subscription and one resolution per event, fanned out to every subscriber in event
+ * order.
  *
  * Every result carries the event's position in the subgraph's bus as `extensions.eventId` and
  * the vendor's change time as `extensions.occurredAt`, as the subgraph sent them; the gateway

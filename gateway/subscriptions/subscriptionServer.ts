@@ -101,6 +101,22 @@ function closeWhenExpired(socket: WebSocket, expiresAt: number): void {
   socket.once('close', () => clearTimeout(timer));
 }
 
+/**
+ * What a subscription's results depend on about its caller: roles, scopes and locations, not
+ * who it is (no resolver reads the subject). Callers alike share one upstream subscription and
+ * one resolution per event, which is what lets thousands of phones of one restaurant's staff
+ * cost one; the upstream carries the first sharer's identity.
+ */
+function sharingScope(identity: Identity | undefined): string {
+  if (!identity) return 'anonymous';
+  const sorted = (values: readonly string[]) => [...values].sort();
+  return JSON.stringify([
+    sorted(identity.roles),
+    sorted(identity.scopes),
+    sorted(identity.locationIds),
+  ]);
+}
+
 /** How often sockets are pinged unless configured (WS_PING_INTERVAL_MS). */
 export const defaultPingIntervalMs = 30_000;
 
@@ -246,9 +262,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
           operationName: args.operationName ?? undefined,
           variables: (args.variableValues ?? {}) as Record<string, unknown>,
           context: (args.contextValue ?? {}) as Record<string, unknown>,
-          scope: JSON.stringify(
-            (args.contextValue as { identity?: Identity } | undefined)?.identity ?? null,
-          ),
+          scope: sharingScope((args.contextValue as { identity?: Identity } | undefined)?.identity),
           lastEventId: (args.contextValue as { lastEventId?: string } | undefined)?.lastEventId,
         }),
     },

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorld } from '../../emulators/world.ts';
+import { devJwtSecret, mintDevToken } from '../../gateway/auth/tokens.ts';
 import type { LocalSystem } from '../../gateway/localSystem.ts';
 import { inStock, menuItemFullName, onShiftNow, openOrdersNewestFirst } from '../expected.ts';
 import { connect, rootField, subscribe } from '../subscriptionClient.ts';
@@ -144,6 +145,40 @@ describe('federated subscriptions through the gateway', () => {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     expect(system.gateway.subscriptions.subscriptions.openUpstreams()).toBe(0);
+  });
+
+  it('different users with the same roles and locations share one upstream; other locations get their own', async () => {
+    const tokenFor = (subject: string, locations: string[]) =>
+      mintDevToken(devJwtSecret, { subject, role: 'staff', locations });
+    const other = world.locations[1]?.id ?? '';
+    const callers = [
+      await tokenFor('alice', [locationId]),
+      await tokenFor('bob', [locationId]),
+      await tokenFor('carol', [other, locationId]),
+    ];
+    const clients = callers.map((token) =>
+      connect(system.gateway.url, { authorization: `Bearer ${token}` }),
+    );
+    const opened = () =>
+      system.gateway.subscriptions.counters.get('upstream_subscriptions_opened', {
+        subgraph: 'pos',
+      });
+    const before = opened();
+    const subscriptions = clients.map((client) => subscribe(client, orderChanged, { locationId }));
+    await untilUpstreamsOpen(2, 3);
+    // Alice and Bob see the same thing, so they share; Carol may see more (another location).
+    expect(opened() - before).toBe(2);
+    const [order] = openOrdersNewestFirst(world, locationId);
+    await publishOrder(order?.id ?? '');
+    const delivered = await Promise.all(subscriptions.map((s) => s.waitFor(1)));
+    expect(delivered.map(([r]) => rootField<{ id: string }>(r, 'orderChanged').id)).toEqual([
+      order?.id,
+      order?.id,
+      order?.id,
+    ]);
+    for (const s of subscriptions) s.dispose();
+    await Promise.all(clients.map((client) => client.dispose()));
+    await expect.poll(() => system.gateway.subscriptions.subscriptions.openUpstreams()).toBe(0);
   });
 
   it('an invalid operation gets an error at once, not a hang', async () => {
