@@ -25,7 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { orderChangedSubscription } from '../gateway/explorer/exampleOperations.ts';
 import { envVar, readEnv, runMain } from '../subgraphs/kit/config.ts';
-import { benchBearerToken, benchSecretsEnv } from './lib/benchIdentity.ts';
+import { benchSecrets, benchSecretsEnv } from './lib/benchIdentity.ts';
 import { startChild } from './lib/childProcess.ts';
 import { startRestaurantBackend } from './lib/restaurantBackend.ts';
 import { newOrdersAt } from './lib/restaurantEvents.ts';
@@ -58,7 +58,6 @@ await runMain(async () => {
       path('../schema/supergraph.graphql'),
       ready.subgraphUrls,
     );
-    const authorization = `Bearer ${await benchBearerToken()}`;
     const source = newOrdersAt(ready);
     for (const subscribers of env.SUB_BENCH_SUBSCRIBERS) {
       log(`\n${subscribers} subscribers on one gateway`);
@@ -80,7 +79,9 @@ await runMain(async () => {
             subscribers,
             query: orderChangedSubscription,
             variables: { locationId: ready.locationId },
-            connectionParams: { authorization },
+            connectionParams: {},
+            // Each phone its own caller: they share upstreams because they are alike.
+            tokenPerClient: { secret: benchSecrets.jwt, role: 'manager', locations: ['*'] },
             keyFields: ['id', 'version'],
             source,
             paced: {

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { acknowledgeEnforcedSecurityFeatures } from '../../gateway/auth/fieldRules.ts';
 import { orderChangedSubscription } from '../../gateway/explorer/exampleOperations.ts';
-import { benchBearerToken, benchSecretsEnv, signedIdentityHeaders } from './benchIdentity.ts';
+import { benchSecrets, benchSecretsEnv, signedIdentityHeaders } from './benchIdentity.ts';
 import { type ChildService, startChild } from './childProcess.ts';
 import { startRestaurantBackend } from './restaurantBackend.ts';
 import { newOrdersAt } from './restaurantEvents.ts';
@@ -53,7 +53,6 @@ export async function measureFanOutWorkload(settings: BenchSettings): Promise<Wo
       });
       started.push({ gateway, service, rounds: [] });
     }
-    const authorization = `Bearer ${await benchBearerToken()}`;
     const source = newOrdersAt(ready);
     for (let round = 1; round <= fanOut.rounds; round++) {
       for (const { gateway, service, rounds } of started) {
@@ -64,9 +63,10 @@ export async function measureFanOutWorkload(settings: BenchSettings): Promise<Wo
             subscribers: fanOut.subscribers,
             query: orderChangedSubscription,
             variables: { locationId: ready.locationId },
-            // OUR gateway authenticates the caller; the peers pass the signed identity on to
-            // the subgraphs, as for workload (b) (bench/lib/benchIdentity.ts).
-            connectionParams: { authorization, ...signedIdentityHeaders() },
+            // OUR gateway authenticates each caller (a token per subscriber, as phones have);
+            // the peers pass the signed identity on to the subgraphs, as for workload (b).
+            connectionParams: signedIdentityHeaders(),
+            tokenPerClient: { secret: benchSecrets.jwt, role: 'manager', locations: ['*'] },
             keyFields: ['id', 'version'],
             source,
             paced: { events: fanOut.pacedEvents, perSecond: fanOut.ratePerSecond },

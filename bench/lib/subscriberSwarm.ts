@@ -9,6 +9,7 @@
  */
 import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
+import { mintDevToken, type Role } from '../../gateway/auth/tokens.ts';
 
 export interface SwarmSubscribe {
   type: 'subscribe';
@@ -17,6 +18,11 @@ export interface SwarmSubscribe {
   query: string;
   variables: Record<string, unknown>;
   connectionParams: Record<string, unknown>;
+  /**
+   * Each client its own caller, as phones are: a development token per client (subject
+   * `phone-<n>`), signed with this secret, as `connectionParams.authorization`.
+   */
+  tokenPerClient?: { secret: string; role: Role; locations: string[] } | undefined;
   /** The fields of the root field's value that together name an event, e.g. ['id', 'version']. */
   keyFields: string[];
 }
@@ -52,6 +58,8 @@ let clients: Client[] = [];
 const arrivals = new Map<string, number[]>();
 let errors = 0;
 let arrivalCount = 0;
+/** Clients started so far: each one's number, e.g. for its own caller's subject. */
+let started = 0;
 
 async function subscribeAll(command: SwarmSubscribe): Promise<void> {
   let connected = 0;
@@ -59,8 +67,8 @@ async function subscribeAll(command: SwarmSubscribe): Promise<void> {
   for (let start = 0; start < command.count; start += connectBatch) {
     const batch = Math.min(connectBatch, command.count - start);
     await Promise.all(
-      Array.from({ length: batch }, () => subscribeOne(command)).map((opened) =>
-        opened.then(
+      Array.from({ length: batch }, () => subscribeOne(command, ++started)).map((opening) =>
+        opening.then(
           () => {
             connected += 1;
           },
@@ -74,12 +82,23 @@ async function subscribeAll(command: SwarmSubscribe): Promise<void> {
   send({ type: 'subscribed', connected, failed });
 }
 
-function subscribeOne(command: SwarmSubscribe): Promise<void> {
+async function subscribeOne(command: SwarmSubscribe, index: number): Promise<void> {
+  const caller = command.tokenPerClient;
+  const connectionParams = caller
+    ? {
+        ...command.connectionParams,
+        authorization: `Bearer ${await mintDevToken(caller.secret, {
+          subject: `phone-${index}`,
+          role: caller.role,
+          locations: caller.locations,
+        })}`,
+      }
+    : command.connectionParams;
   return new Promise((resolve, reject) => {
     const client = createClient({
       url: command.url,
       webSocketImpl: WebSocket,
-      connectionParams: command.connectionParams,
+      connectionParams,
       retryAttempts: 0,
       lazy: false,
       on: { connected: () => resolve(), closed: () => reject(new Error('closed')) },

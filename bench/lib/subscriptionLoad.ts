@@ -25,6 +25,8 @@ export interface FanOutOptions {
   query: string;
   variables: Record<string, unknown>;
   connectionParams: Record<string, unknown>;
+  /** Each subscriber its own caller (a token each), as phones are; else all share one. */
+  tokenPerClient?: SwarmSubscribe['tokenPerClient'];
   keyFields: string[];
   source: EventSource;
   paced: { events: number; perSecond: number };
@@ -78,6 +80,7 @@ export async function measureFanOut(options: FanOutOptions): Promise<FanOutResul
       query: options.query,
       variables: options.variables,
       connectionParams: options.connectionParams,
+      tokenPerClient: options.tokenPerClient,
       keyFields: options.keyFields,
     });
     // A few subscribers first, so the memory measured next is the crowd's, not the first
