@@ -125,7 +125,7 @@ export function createFederatedSubscriptions(
     // executeQueryPlan reads the request's variables, its context and its metrics only.
     const requestContext = {
       request: {
-        query: print(request.document),
+        query: printed(request.document),
         variables: request.variables,
         operationName: request.operationName,
       },
@@ -260,7 +260,7 @@ export function createFederatedSubscriptions(
     subscribe(request) {
       // A resuming client is at its own position in the stream: it shares with no one.
       const key = JSON.stringify([
-        print(request.document),
+        printed(request.document),
         request.operationName ?? null,
         request.variables,
         request.scope,
@@ -374,6 +374,20 @@ export function createFederatedSubscriptions(
       shared.clear();
     },
   };
+}
+
+/**
+ * Subscribers of one operation share its document (subscriptionServer.ts caches it by query), so
+ * each document is printed once, not on every subscribe and every event.
+ */
+const printedDocuments = new WeakMap<DocumentNode, string>();
+function printed(document: DocumentNode): string {
+  let text = printedDocuments.get(document);
+  if (text === undefined) {
+    text = print(document);
+    printedDocuments.set(document, text);
+  }
+  return text;
 }
 
 /**
