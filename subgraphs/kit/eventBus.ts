@@ -52,6 +52,26 @@ export interface EventBus {
   close(): Promise<void>;
 }
 
+/** Who listens to each topic: what both buses (in process and Redis) deliver to. */
+export function createTopicHandlers(): Pick<EventBus, 'subscribe'> & {
+  deliver(event: DomainEvent): void;
+  clear(): void;
+} {
+  const byTopic = new Map<EventTopic, Set<EventHandler>>();
+  return {
+    subscribe(topic, handler) {
+      const set = byTopic.get(topic) ?? new Set<EventHandler>();
+      byTopic.set(topic, set);
+      set.add(handler);
+      return () => set.delete(handler);
+    },
+    deliver(event) {
+      for (const handler of byTopic.get(event.topic) ?? []) handler(event);
+    },
+    clear: () => byTopic.clear(),
+  };
+}
+
 /** Events kept per topic for resuming subscribers, unless configured (EVENT_HISTORY_LENGTH). */
 export const defaultHistoryLength = 1000;
 
@@ -77,7 +97,7 @@ export function createInProcessEventBus(
 ): EventBus {
   const historyLength = options.historyLength ?? defaultHistoryLength;
   const epoch = (options.now ?? Date.now)();
-  const handlers = new Map<EventTopic, Set<EventHandler>>();
+  const handlers = createTopicHandlers();
   const kept = new Map<EventTopic, { events: DomainEvent[]; published: number }>();
   return {
     async publish(event) {
@@ -87,14 +107,9 @@ export function createInProcessEventBus(
       const positioned = { ...event, position: `${epoch}-${log.published}` };
       log.events.push(positioned);
       if (log.events.length > historyLength) log.events.shift();
-      for (const handler of handlers.get(event.topic) ?? []) handler(positioned);
+      handlers.deliver(positioned);
     },
-    subscribe(topic, handler) {
-      const set = handlers.get(topic) ?? new Set<EventHandler>();
-      handlers.set(topic, set);
-      set.add(handler);
-      return () => set.delete(handler);
-    },
+    subscribe: handlers.subscribe,
     async history(topic, after) {
       const parsed = parsePosition(after);
       if (!parsed || parsed[0] !== epoch) return 'expired';

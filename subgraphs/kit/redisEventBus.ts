@@ -1,10 +1,10 @@
 import { createClient } from '@keyv/redis';
 import {
   comparePositions,
+  createTopicHandlers,
   type DomainEvent,
   defaultHistoryLength,
   type EventBus,
-  type EventHandler,
   EventTopic,
   parsePosition,
 } from './eventBus.ts';
@@ -40,7 +40,7 @@ export function createRedisEventBus(options: RedisEventBusOptions): EventBus {
   const historyLength = options.historyLength ?? defaultHistoryLength;
   const keyPrefix = `${options.prefix ?? 'restaurant-graph'}:${options.namespace}:events:`;
   const streamKey = (topic: string) => `${keyPrefix}${topic}`;
-  const handlers = new Map<string, Set<EventHandler>>();
+  const handlers = createTopicHandlers();
   let closed = false;
 
   const commands: Client = createClient({ url: options.url });
@@ -97,7 +97,7 @@ export function createRedisEventBus(options: RedisEventBusOptions): EventBus {
   function deliver(entry: StreamEntry) {
     const event = decode(entry);
     if (!event) return;
-    for (const handler of handlers.get(event.topic) ?? []) handler(event);
+    handlers.deliver(event);
   }
 
   return {
@@ -110,12 +110,7 @@ export function createRedisEventBus(options: RedisEventBusOptions): EventBus {
         { TRIM: { strategy: 'MAXLEN', strategyModifier: '~', threshold: historyLength } },
       );
     },
-    subscribe(topic, handler) {
-      const set = handlers.get(topic) ?? new Set<EventHandler>();
-      handlers.set(topic, set);
-      set.add(handler);
-      return () => set.delete(handler);
-    },
+    subscribe: handlers.subscribe,
     async history(topic, after) {
       if (!parsePosition(after)) return 'expired';
       await started;
