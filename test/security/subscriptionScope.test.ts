@@ -4,7 +4,7 @@ import { devJwtSecret, mintDevToken } from '../../gateway/auth/tokens.ts';
 import type { LocalSystem } from '../../gateway/localSystem.ts';
 import { openOrdersNewestFirst } from '../expected.ts';
 import { orderChangedSubscription } from '../readmeQuery.ts';
-import { connect, rootField, subscribe } from '../subscriptionClient.ts';
+import { connect, rootField, subscribe, untilSubscribed } from '../subscriptionClient.ts';
 import { publishOrderEvent, startTestSystem } from '../system.ts';
 
 const world = createWorld({ seed: 19, now: new Date('2026-11-26T12:00:00Z') });
@@ -46,11 +46,7 @@ describe('subscriptions are scoped like queries', () => {
   it("a client of location A receives A's events and never B's", async () => {
     const client = connect(system.gateway.url, { authorization: `Bearer ${tokenA}` });
     const subscription = subscribe(client, orderChangedSubscription, { locationId: idA });
-    const { subscriptions } = system.gateway.subscriptions;
-    for (let i = 0; i < 300 && subscriptions.openUpstreams() < 1; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await untilSubscribed(system.gateway, 1);
     await publishOpenOrder(idB);
     const mine = await publishOpenOrder(idA);
     await publishOpenOrder(idB, 1);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorld } from '../../emulators/world.ts';
 import type { LocalSystem } from '../../gateway/localSystem.ts';
 import { openOrdersNewestFirst } from '../expected.ts';
-import { connect, rootField, subscribe } from '../subscriptionClient.ts';
+import { connect, rootField, subscribe, untilSubscribed } from '../subscriptionClient.ts';
 import { publishOrderEvent, startTestSystem } from '../system.ts';
 
 /**
@@ -39,10 +39,7 @@ describe('a subscriber that falls behind', () => {
       scope: 'slow',
     });
     const fast = subscribe(connect(system.gateway.url), orderChanged, { l: locationId });
-    for (let i = 0; i < 500 && subscriptions.openUpstreams() < 2; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await untilSubscribed(system.gateway, 2, 2);
 
     const orders = openOrdersNewestFirst(world, locationId).slice(0, 5);
     const published = [await publishOrderEvent(system, orders[0]?.id ?? '')];

@@ -3,7 +3,7 @@ import { createWorld } from '../../emulators/world.ts';
 import { devJwtSecret, mintDevToken } from '../../gateway/auth/tokens.ts';
 import type { LocalSystem } from '../../gateway/localSystem.ts';
 import { inStock, menuItemFullName, onShiftNow, openOrdersNewestFirst } from '../expected.ts';
-import { connect, rootField, subscribe } from '../subscriptionClient.ts';
+import { connect, rootField, subscribe, untilSubscribed } from '../subscriptionClient.ts';
 import { publishOrderEvent, startTestSystem } from '../system.ts';
 
 const world = createWorld({ seed: 11, now: new Date('2026-11-26T12:00:00Z') });
@@ -45,25 +45,11 @@ const orderChanged = /* GraphQL */ `
 
 const publishOrder = (orderId: string) => publishOrderEvent(system, orderId);
 
-/** Published events reach subscribers only once the gateway has them all and its upstream is open. */
-async function untilUpstreamsOpen(count: number, subscribers = 1): Promise<void> {
-  const { subscriptions } = system.gateway.subscriptions;
-  for (
-    let i = 0;
-    i < 500 && (subscriptions.openUpstreams() < count || subscriptions.subscribers() < subscribers);
-    i++
-  ) {
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  // The subgraph has the subscription a moment after the gateway asked for it.
-  await new Promise((resolve) => setTimeout(resolve, 100));
-}
-
 describe('federated subscriptions through the gateway', () => {
   it('an order event reaches the client with fields from POS, inventory and scheduling resolved', async () => {
     const client = connect(system.gateway.url);
     const subscription = subscribe(client, orderChanged, { locationId });
-    await untilUpstreamsOpen(1);
+    await untilSubscribed(system.gateway, 1);
     const [open] = openOrdersNewestFirst(world, locationId);
     await publishOrder(open?.id ?? '');
     const [result] = await subscription.waitFor(1);
@@ -98,7 +84,7 @@ describe('federated subscriptions through the gateway', () => {
   it('events for another location are not delivered', async () => {
     const client = connect(system.gateway.url);
     const subscription = subscribe(client, orderChanged, { locationId });
-    await untilUpstreamsOpen(1);
+    await untilSubscribed(system.gateway, 1);
     const other = openOrdersNewestFirst(world, world.locations[1]?.id ?? '')[0];
     const mine = openOrdersNewestFirst(world, locationId)[1];
     await publishOrder(other?.id ?? '');
@@ -115,7 +101,7 @@ describe('federated subscriptions through the gateway', () => {
     const before = system.gateway.subscriptions.counters.snapshot();
     const clients = Array.from({ length: 200 }, () => connect(system.gateway.url));
     const subscriptions = clients.map((client) => subscribe(client, orderChanged, { locationId }));
-    await untilUpstreamsOpen(1, 200);
+    await untilSubscribed(system.gateway, 1, 200);
     const opened = (snapshot: Record<string, number>) =>
       snapshot['upstream_subscriptions_opened{subgraph="pos"}'] ?? 0;
     const resolutions = (snapshot: Record<string, number>) =>
@@ -165,7 +151,7 @@ describe('federated subscriptions through the gateway', () => {
       });
     const before = opened();
     const subscriptions = clients.map((client) => subscribe(client, orderChanged, { locationId }));
-    await untilUpstreamsOpen(2, 3);
+    await untilSubscribed(system.gateway, 2, 3);
     // Alice and Bob see the same thing, so they share; Carol may see more (another location).
     expect(opened() - before).toBe(2);
     const [order] = openOrdersNewestFirst(world, locationId);

@@ -9,7 +9,7 @@ import type { LocalSystem } from '../../gateway/localSystem.ts';
 import { defaultSupergraphPath } from '../../gateway/settings.ts';
 import { openOrdersNewestFirst } from '../expected.ts';
 import { postGraphQL } from '../graphqlClient.ts';
-import { connect, rootField, subscribe } from '../subscriptionClient.ts';
+import { connect, rootField, subscribe, untilSubscribed } from '../subscriptionClient.ts';
 import { publishOrderEvent, startTestSystem } from '../system.ts';
 
 const world = createWorld({ seed: 43, now: new Date('2026-11-26T12:00:00Z') });
@@ -68,11 +68,7 @@ describe('supergraph hot reload', () => {
     );
     const staleQuery = 'subscription ($l: ID!) { orderChanged(locationId: $l) { id ticketName } }';
     const stale = subscribe(client, staleQuery, { l: locationId });
-    const { subscriptions } = system.gateway.subscriptions;
-    for (let i = 0; i < 300 && subscriptions.openUpstreams() < 2; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await untilSubscribed(system.gateway, 2, 2);
 
     // Replace the file the way `npm run compose` or a deploy would: write beside it, rename over it.
     await writeFile(`${supergraphPath}.next`, await changedSupergraph());

@@ -18,7 +18,7 @@ import {
 import { openOrdersNewestFirst } from '../expected.ts';
 import { postGraphQL } from '../graphqlClient.ts';
 import { locationOverviewQuery } from '../readmeQuery.ts';
-import { connect, subscribe } from '../subscriptionClient.ts';
+import { connect, subscribe, untilSubscribed } from '../subscriptionClient.ts';
 import { startTestSystem } from '../system.ts';
 
 const world = createWorld({ seed: 17, now: new Date('2026-11-26T12:00:00Z') });
@@ -213,11 +213,7 @@ describe('tracing on', () => {
       `,
       { l: location },
     );
-    const { subscriptions } = system.gateway.subscriptions;
-    for (let i = 0; i < 300 && subscriptions.openUpstreams() < 1; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await untilSubscribed(system.gateway, 1);
     exporter.reset();
 
     // The change at the vendor's API; the emulator sends its webhook as Square would.
