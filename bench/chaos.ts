@@ -9,9 +9,10 @@
  * Usage: npm run bench:chaos   (CHAOS_RUNS per profile, default 200; CHAOS_CONCURRENCY, 10;
  * EMULATOR_LATENCY_MS, the vendors' own latency, 10)
  */
+
+import type { LocalSystem } from '../dev/localSystem.ts';
 import type { FaultRule } from '../emulators/index.ts';
 import { createWorld } from '../emulators/world.ts';
-import type { LocalSystem } from '../gateway/localSystem.ts';
 import { defaultResilience } from '../subgraphs/kit/resilience.ts';
 import { type GraphQLResponse, postGraphQL } from '../test/graphqlClient.ts';
 import { locationOverviewQuery } from '../test/readmeQuery.ts';

@@ -28,7 +28,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { runMain } from '../subgraphs/kit/config.ts';
+import { runMain } from '../platform/config.ts';
 import { fanOutWorkload, measureFanOutWorkload } from './lib/fanOutWorkload.ts';
 import { startLoadGenerator } from './lib/loadClient.ts';
 import { measureWorkload } from './lib/measureWorkload.ts';

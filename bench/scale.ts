@@ -18,7 +18,7 @@ import {
   locationOverviewQuery,
   orderChangedSubscription,
 } from '../gateway/explorer/exampleOperations.ts';
-import { runMain } from '../subgraphs/kit/config.ts';
+import { runMain } from '../platform/config.ts';
 import { type ChildService, startChild } from './lib/childProcess.ts';
 
 const redisUrl = process.env.REDIS_URL || 'redis://127.0.0.1:6379';

@@ -24,7 +24,7 @@ import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { orderChangedSubscription } from '../gateway/explorer/exampleOperations.ts';
-import { envVar, readEnv, runMain } from '../subgraphs/kit/config.ts';
+import { envVar, readEnv, runMain } from '../platform/config.ts';
 import { benchSecrets, benchSecretsEnv } from './lib/benchIdentity.ts';
 import { startChild } from './lib/childProcess.ts';
 import { startRestaurantBackend } from './lib/restaurantBackend.ts';

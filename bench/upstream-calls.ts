@@ -4,9 +4,10 @@
  * Every vendor call pays the emulators' latency (EMULATOR_LATENCY_MS, default 20 ms) as a real
  * vendor's would. Usage: npm run bench:upstream-calls
  */
+
+import type { LocalSystem } from '../dev/localSystem.ts';
 import { createWorld } from '../emulators/world.ts';
 import { defaultOperationLimits } from '../gateway/limits/operationLimits.ts';
-import type { LocalSystem } from '../gateway/localSystem.ts';
 import { postGraphQL } from '../test/graphqlClient.ts';
 import { locationOverviewQuery } from '../test/readmeQuery.ts';
 import { startTestSystem } from '../test/system.ts';

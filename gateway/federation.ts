@@ -1,6 +1,6 @@
 import { ApolloGateway, type GraphQLDataSource, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer, type BaseContext } from '@apollo/server';
-import { maskInternalErrors } from '../subgraphs/kit/errors.ts';
+import { maskInternalErrors } from '../platform/errors.ts';
 import type { ApqStore } from './apqStore.ts';
 import { deduplicateInflightQueries } from './subgraphDeduplication.ts';
 import { forwardSubgraphExtensions, subgraphExtensionsPlugin } from './subgraphExtensions.ts';

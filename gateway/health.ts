@@ -1,4 +1,4 @@
-import type { Route } from '../subgraphs/kit/httpServer.ts';
+import type { Route } from '../platform/httpServer.ts';
 
 /**
  * `/healthz`: the process answers. `/readyz`: the supergraph is loaded and every subgraph

@@ -1,6 +1,6 @@
-import { runMain } from '../subgraphs/kit/config.ts';
-import { closeOnSignal } from '../subgraphs/kit/httpServer.ts';
-import { installTracingFromEnv } from '../subgraphs/kit/tracing.ts';
+import { runMain } from '../platform/config.ts';
+import { closeOnSignal } from '../platform/httpServer.ts';
+import { installTracingFromEnv } from '../platform/tracing.ts';
 import { readGatewaySettings } from './settings.ts';
 import { startGateway } from './startGateway.ts';
 

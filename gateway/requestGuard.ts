@@ -8,7 +8,7 @@ import {
   parse,
 } from 'graphql';
 import { LRUCache } from 'lru-cache';
-import type { Identity } from '../subgraphs/kit/gatewayTrust.ts';
+import type { Identity } from '../platform/gatewayTrust.ts';
 import { type FieldRules, forbidden, forbiddenFields } from './auth/fieldRules.ts';
 import type { TokenVerifier } from './auth/tokens.ts';
 import { limitError, measureOperation, type OperationLimits } from './limits/operationLimits.ts';

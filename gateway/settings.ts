@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { ConfigError, envVar, readEnv } from '../subgraphs/kit/config.ts';
-import { devGatewaySecret } from '../subgraphs/kit/gatewayTrust.ts';
+import { ConfigError, envVar, readEnv } from '../platform/config.ts';
+import { devGatewaySecret } from '../platform/gatewayTrust.ts';
 import { devJwtSecret } from './auth/tokens.ts';
 import { exampleOperations } from './explorer/exampleOperations.ts';
 import { defaultOperationLimits } from './limits/operationLimits.ts';

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { type Counters, createCounters } from '../subgraphs/kit/counters.ts';
-import { createGraphQLHandler } from '../subgraphs/kit/graphqlHttp.ts';
-import { closeServer, listen, type ServiceHandle } from '../subgraphs/kit/httpServer.ts';
-import { createLogger } from '../subgraphs/kit/logger.ts';
-import { createMetrics } from '../subgraphs/kit/metrics.ts';
-import { traceIncomingRequest } from '../subgraphs/kit/spans.ts';
+import { type Counters, createCounters } from '../platform/counters.ts';
+import { createGraphQLHandler } from '../platform/graphqlHttp.ts';
+import { closeServer, listen, type ServiceHandle } from '../platform/httpServer.ts';
+import { createLogger } from '../platform/logger.ts';
+import { createMetrics } from '../platform/metrics.ts';
+import { traceIncomingRequest } from '../platform/spans.ts';
 import { createRedisApqStore } from './apqStore.ts';
 import { acknowledgeEnforcedSecurityFeatures, readFieldRules } from './auth/fieldRules.ts';
 import { createTokenVerifier, type TokenSource } from './auth/tokens.ts';

@@ -1,4 +1,4 @@
-import type { Route } from '../subgraphs/kit/httpServer.ts';
+import type { Route } from '../platform/httpServer.ts';
 
 /**
  * The status page: each subgraph and its upstream at a glance (up or down, circuit state, p99

@@ -1,7 +1,7 @@
 import type { RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { GraphQLError } from 'graphql';
-import { ErrorCode } from '../subgraphs/kit/errors.ts';
+import { ErrorCode } from '../platform/errors.ts';
 
 /**
  * What the gateway adds to a data source so an upstream outage reads right in its response:

@@ -1,9 +1,9 @@
 import type { RemoteGraphQLDataSource } from '@apollo/gateway';
-import { type Identity, signIdentity } from '../subgraphs/kit/gatewayTrust.ts';
+import { type Identity, signIdentity } from '../platform/gatewayTrust.ts';
 
 /**
  * Every subgraph call carries the caller's verified identity, signed with the secret the
- * gateway shares with the subgraphs (subgraphs/kit/gatewayTrust.ts). The signing time is
+ * gateway shares with the subgraphs (platform/gatewayTrust.ts). The signing time is
  * rounded down to the second, so identical calls for one caller in the same second stay
  * identical (the in-flight deduplication can share them) while a replay still expires.
  */

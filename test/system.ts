@@ -1,13 +1,9 @@
+import { type LocalSystem, type LocalSystemOptions, startLocalSystem } from '../dev/localSystem.ts';
 import { devJwtSecret, mintDevToken } from '../gateway/auth/tokens.ts';
 import { defaultOperationLimits } from '../gateway/limits/operationLimits.ts';
-import {
-  type LocalSystem,
-  type LocalSystemOptions,
-  startLocalSystem,
-} from '../gateway/localSystem.ts';
 import type { GatewayAuth } from '../gateway/startGateway.ts';
+import { devGatewaySecret, signIdentity } from '../platform/gatewayTrust.ts';
 import { EventTopic } from '../subgraphs/kit/eventBus.ts';
-import { devGatewaySecret, signIdentity } from '../subgraphs/kit/gatewayTrust.ts';
 import type { Order } from '../subgraphs/pos/client.ts';
 import { setDefaultHeaders } from './graphqlClient.ts';
 

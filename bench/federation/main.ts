@@ -4,8 +4,8 @@
  * SUBGRAPH_DELAY_MS (0).
  */
 import { z } from 'zod';
-import { envVar, readEnv, runMain } from '../../subgraphs/kit/config.ts';
-import { closeOnSignal } from '../../subgraphs/kit/httpServer.ts';
+import { envVar, readEnv, runMain } from '../../platform/config.ts';
+import { closeOnSignal } from '../../platform/httpServer.ts';
 import { startFederationSubgraphs } from './server.ts';
 
 await runMain(async () => {

@@ -1,12 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { type DocumentNode, execute, type GraphQLSchema, parse } from 'graphql';
-import { readBody } from '../../subgraphs/kit/graphqlHttp.ts';
-import {
-  closeServer,
-  listen,
-  type Route,
-  type ServiceHandle,
-} from '../../subgraphs/kit/httpServer.ts';
+import { readBody } from '../../platform/graphqlHttp.ts';
+import { closeServer, listen, type Route, type ServiceHandle } from '../../platform/httpServer.ts';
 import { buildBenchmarkSubgraphSchema, type SubgraphName, subgraphNames } from './schemas.ts';
 
 /**

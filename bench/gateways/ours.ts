@@ -8,7 +8,7 @@
  */
 import { readGatewaySettings } from '../../gateway/settings.ts';
 import { startGateway } from '../../gateway/startGateway.ts';
-import { closeOnSignal } from '../../subgraphs/kit/httpServer.ts';
+import { closeOnSignal } from '../../platform/httpServer.ts';
 import { readPeerSettings } from './peerSettings.ts';
 
 const passedOn = [

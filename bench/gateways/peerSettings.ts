@@ -1,5 +1,5 @@
-import { envVar, readEnv } from '../../subgraphs/kit/config.ts';
-import { IDENTITY_HEADER, SIGNATURE_HEADER } from '../../subgraphs/kit/gatewayTrust.ts';
+import { envVar, readEnv } from '../../platform/config.ts';
+import { IDENTITY_HEADER, SIGNATURE_HEADER } from '../../platform/gatewayTrust.ts';
 
 /**
  * What every gateway start script takes, so all run alike: HOST (127.0.0.1), PORT (0, a free

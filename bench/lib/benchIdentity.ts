@@ -1,5 +1,5 @@
 import { mintDevToken, scopesOfRole } from '../../gateway/auth/tokens.ts';
-import { type Identity, signIdentity } from '../../subgraphs/kit/gatewayTrust.ts';
+import { type Identity, signIdentity } from '../../platform/gatewayTrust.ts';
 
 /**
  * Who the benchmark's requests come from. OUR gateway authenticates every caller (a bearer
@@ -37,7 +37,7 @@ export function benchBearerToken(): Promise<string> {
 
 /**
  * The identity headers a subgraph accepts for about a minute after `now`
- * (subgraphs/kit/gatewayTrust.ts): signed afresh before every load run.
+ * (platform/gatewayTrust.ts): signed afresh before every load run.
  */
 export function signedIdentityHeaders(now = Date.now()): Record<string, string> {
   return signIdentity(identity, benchSecrets.gateway, now);

@@ -5,9 +5,10 @@
  * printed on the ready line, with the POS API for workloads that make vendor changes. A fixed
  * world (seed and clock) keeps the answer the same all run.
  */
+
+import { startLocalSystem } from '../../dev/localSystem.ts';
 import { createWorld } from '../../emulators/world.ts';
-import { startLocalSystem } from '../../gateway/localSystem.ts';
-import { closeOnSignal } from '../../subgraphs/kit/httpServer.ts';
+import { closeOnSignal } from '../../platform/httpServer.ts';
 import { benchSecrets } from './benchIdentity.ts';
 
 const world = createWorld({ seed: 7, now: new Date('2026-11-26T12:00:00Z') });

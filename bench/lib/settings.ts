@@ -1,6 +1,6 @@
 import { cpus } from 'node:os';
 import { z } from 'zod';
-import { envVar, readEnv } from '../../subgraphs/kit/config.ts';
+import { envVar, readEnv } from '../../platform/config.ts';
 
 /** A gateway under test: the start script run as its own process. */
 export interface Peer {

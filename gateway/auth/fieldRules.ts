@@ -8,7 +8,7 @@ import {
   visit,
   visitWithTypeInfo,
 } from 'graphql';
-import type { Identity } from '../../subgraphs/kit/gatewayTrust.ts';
+import type { Identity } from '../../platform/gatewayTrust.ts';
 
 /**
  * Field rules declared in the subgraph SDL with Federation's `@authenticated` and

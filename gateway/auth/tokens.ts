@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify, SignJWT } from 'jose';
-import type { Identity } from '../../subgraphs/kit/gatewayTrust.ts';
+import type { Identity } from '../../platform/gatewayTrust.ts';
 
 /**
  * Caller authentication with `jose`: an HS256 shared secret in development, a JWKS URL

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { Route } from '../../subgraphs/kit/httpServer.ts';
+import type { Route } from '../../platform/httpServer.ts';
 
 /**
  * The explorer's static files, served from installed packages so it works with no internet:

@@ -1,4 +1,4 @@
-import type { Route } from '../../subgraphs/kit/httpServer.ts';
+import type { Route } from '../../platform/httpServer.ts';
 import { explorerAssetsPrefix } from './explorerAssets.ts';
 
 /**

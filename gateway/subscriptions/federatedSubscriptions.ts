@@ -9,9 +9,9 @@ import {
   print,
   type SelectionNode,
 } from 'graphql';
-import type { Counters } from '../../subgraphs/kit/counters.ts';
-import { type Metrics, secondsSince } from '../../subgraphs/kit/metrics.ts';
-import { traceEventHandling } from '../../subgraphs/kit/spans.ts';
+import type { Counters } from '../../platform/counters.ts';
+import { type Metrics, secondsSince } from '../../platform/metrics.ts';
+import { traceEventHandling } from '../../platform/spans.ts';
 import type { SubgraphSockets } from './subgraphSockets.ts';
 import type { SubscriptionPlan, SubscriptionPlanner } from './subscriptionPlanner.ts';
 
@@ -422,7 +422,7 @@ function slowSubscriber(backlog: number, lastEventId: string | undefined): Execu
   };
 }
 
-/** The subgraphs' code (subgraphs/kit/errors.ts) for a resume point older than the kept history. */
+/** The subgraphs' code (platform/errors.ts) for a resume point older than the kept history. */
 const historyExpiredCode = 'HISTORY_EXPIRED';
 
 function asGraphQLError(error: unknown): GraphQLError {

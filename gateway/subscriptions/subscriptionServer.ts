@@ -14,9 +14,9 @@ import {
 import { useServer as serveGraphQLWs } from 'graphql-ws/use/ws';
 import { LRUCache } from 'lru-cache';
 import { type WebSocket, WebSocketServer } from 'ws';
-import type { Counters } from '../../subgraphs/kit/counters.ts';
-import { type Identity, signIdentity } from '../../subgraphs/kit/gatewayTrust.ts';
-import type { Metrics } from '../../subgraphs/kit/metrics.ts';
+import type { Counters } from '../../platform/counters.ts';
+import { type Identity, signIdentity } from '../../platform/gatewayTrust.ts';
+import type { Metrics } from '../../platform/metrics.ts';
 import type { TokenVerifier } from '../auth/tokens.ts';
 import type { RequestGuard } from '../requestGuard.ts';
 import {

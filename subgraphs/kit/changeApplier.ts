@@ -1,6 +1,6 @@
-import type { Counters } from './counters.ts';
+import type { Counters } from '../../platform/counters.ts';
+import { currentTraceparent } from '../../platform/spans.ts';
 import type { DomainEvent, EventBus, EventTopic } from './eventBus.ts';
-import { currentTraceparent } from './spans.ts';
 import type { SyncStore } from './syncStore.ts';
 
 /**

@@ -1,8 +1,8 @@
 import KeyvRedis from '@keyv/redis';
 import Keyv from 'keyv';
 import { LRUCache } from 'lru-cache';
+import type { Counters } from '../../platform/counters.ts';
 import { type EntityKind, freshForMs, keepStaleForMs } from './cachePolicy.ts';
-import type { Counters } from './counters.ts';
 
 /**
  * The cross-request cache of vendor entities: L1 an lru-cache in this process (bounded by the

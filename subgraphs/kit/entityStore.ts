@@ -1,8 +1,9 @@
 import DataLoader from 'dataloader';
+import { notFound } from '../../platform/errors.ts';
 import type { EntityKind } from './cachePolicy.ts';
 import type { EntityCache } from './entityCache.ts';
-import { isUpstreamOutage, notFound } from './errors.ts';
 import { noteStaleData } from './requestScope.ts';
+import { isUpstreamOutage } from './upstreamErrors.ts';
 
 /**
  * One kind of vendor entity, shared by every request of a subgraph: it answers a list of ids

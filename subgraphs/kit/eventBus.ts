@@ -1,4 +1,4 @@
-import { historyExpired } from './errors.ts';
+import { historyExpired } from '../../platform/errors.ts';
 
 /**
  * Domain events between the parts of a subgraph: the webhook receiver and the reconciliation

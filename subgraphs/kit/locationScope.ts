@@ -1,5 +1,5 @@
-import { notFound } from './errors.ts';
-import { canSeeLocation, type Identity } from './gatewayTrust.ts';
+import { notFound } from '../../platform/errors.ts';
+import { canSeeLocation, type Identity } from '../../platform/gatewayTrust.ts';
 
 /**
  * Every read is filtered by the caller's locations. Something at a location the caller may not

@@ -1,5 +1,5 @@
 import { createConnection } from 'node:net';
-import type { Route } from './httpServer.ts';
+import type { Route } from '../../platform/httpServer.ts';
 import type { SubgraphRuntime } from './subgraphRuntime.ts';
 
 /**

@@ -1,6 +1,6 @@
+import type { Counters } from '../../platform/counters.ts';
+import { traceBackgroundTask } from '../../platform/spans.ts';
 import type { ChangeApplier, EntityChange } from './changeApplier.ts';
-import type { Counters } from './counters.ts';
-import { traceBackgroundTask } from './spans.ts';
 import type { SyncStore } from './syncStore.ts';
 
 /**

@@ -9,10 +9,11 @@ import {
   TimeoutStrategy,
   timeout,
 } from 'cockatiel';
-import type { Counters } from './counters.ts';
-import { ErrorCode, isUpstreamOutage, UpstreamError } from './errors.ts';
+import type { Counters } from '../../platform/counters.ts';
+import { ErrorCode } from '../../platform/errors.ts';
 import type { RateLimit, RateLimiter } from './rateLimiter.ts';
 import { requestDeadline } from './requestScope.ts';
+import { isUpstreamOutage, UpstreamError } from './upstreamErrors.ts';
 
 /**
  * The policies around every call to one vendor API (cockatiel), in the order a call meets them:

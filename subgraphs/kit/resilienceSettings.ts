@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError } from './config.ts';
+import { ConfigError } from '../../platform/config.ts';
 import { createInProcessRateLimiter, type RateLimiter } from './rateLimiter.ts';
 import { createRedisRateLimiter } from './rateLimiterRedis.ts';
 import { defaultResilience, type ResilienceSettings } from './resilience.ts';

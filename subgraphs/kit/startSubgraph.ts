@@ -1,10 +1,10 @@
 import type { BaseContext } from '@apollo/server';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
-import type { Counters } from './counters.ts';
+import type { Counters } from '../../platform/counters.ts';
+import type { Identity } from '../../platform/gatewayTrust.ts';
+import type { Route, ServiceHandle } from '../../platform/httpServer.ts';
 import type { EntityCache } from './entityCache.ts';
 import type { EventBus } from './eventBus.ts';
-import type { Identity } from './gatewayTrust.ts';
-import type { Route, ServiceHandle } from './httpServer.ts';
 import { readinessRoute, statusRoute } from './readiness.ts';
 import { defaultResilience } from './resilience.ts';
 import {

@@ -1,13 +1,13 @@
+import { envVar, readEnv } from '../../platform/config.ts';
+import { type Counters, createCounters } from '../../platform/counters.ts';
+import { devGatewaySecret } from '../../platform/gatewayTrust.ts';
+import { createMetrics, type Metrics, secondsSince } from '../../platform/metrics.ts';
 import { type CallWindow, createCallWindow } from './callWindow.ts';
 import { type ChangeApplier, createChangeApplier } from './changeApplier.ts';
-import { envVar, readEnv } from './config.ts';
-import { type Counters, createCounters } from './counters.ts';
 import { createEntityCache, type EntityCache } from './entityCache.ts';
 import { createInProcessEventBus, defaultHistoryLength, type EventBus } from './eventBus.ts';
 import { createEventLedger, type EventLedger } from './eventLedger.ts';
-import { devGatewaySecret } from './gatewayTrust.ts';
 import { createLagWindow, type LagWindow } from './lagWindow.ts';
-import { createMetrics, type Metrics, secondsSince } from './metrics.ts';
 import { createRedisEventBus } from './redisEventBus.ts';
 import type { ResilienceSettings } from './resilience.ts';
 import { createRateLimiter, resilienceEnvShape, resilienceFromEnv } from './resilienceSettings.ts';

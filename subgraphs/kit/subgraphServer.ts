@@ -8,14 +8,14 @@ import { GraphQLError, parse } from 'graphql';
 // Aliased: Biome's React rules would take a `use` prefix for a React hook.
 import { useServer as serveGraphQLWs } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { maskInternalErrors } from './errors.ts';
+import { maskInternalErrors } from '../../platform/errors.ts';
+import { type Identity, verifyIdentity } from '../../platform/gatewayTrust.ts';
+import { createGraphQLHandler, requestIdOf } from '../../platform/graphqlHttp.ts';
+import { closeServer, listen, type Route, type ServiceHandle } from '../../platform/httpServer.ts';
+import { createLogger } from '../../platform/logger.ts';
+import { traceIncomingRequest } from '../../platform/spans.ts';
 import { type EventCursor, eventExtensions } from './eventBus.ts';
-import { type Identity, verifyIdentity } from './gatewayTrust.ts';
-import { createGraphQLHandler, requestIdOf } from './graphqlHttp.ts';
-import { closeServer, listen, type Route, type ServiceHandle } from './httpServer.ts';
-import { createLogger } from './logger.ts';
 import { staleDataPlugin, withRequestScope } from './requestScope.ts';
-import { traceIncomingRequest } from './spans.ts';
 
 const asHeaders = (value: unknown): Record<string, string | undefined> =>
   typeof value === 'object' && value !== null ? (value as Record<string, string | undefined>) : {};

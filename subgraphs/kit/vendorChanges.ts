@@ -1,7 +1,7 @@
+import type { Route } from '../../platform/httpServer.ts';
+import { traceIncomingRequest } from '../../platform/spans.ts';
 import type { EntityChange } from './changeApplier.ts';
-import type { Route } from './httpServer.ts';
 import { type ReconcileSource, startReconcileLoop } from './reconcileLoop.ts';
-import { traceIncomingRequest } from './spans.ts';
 import type { SubgraphRuntime } from './subgraphRuntime.ts';
 import { createWebhookReceiver, type SquareWebhookEvent } from './webhookReceiver.ts';
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { Counters } from './counters.ts';
-import { ErrorCode as Codes, type ErrorCode, UpstreamError } from './errors.ts';
+import type { Counters } from '../../platform/counters.ts';
+import { ErrorCode as Codes, type ErrorCode } from '../../platform/errors.ts';
+import { type OutgoingCall, traceOutgoingCall } from '../../platform/spans.ts';
 import { createInProcessRateLimiter, type RateLimiter } from './rateLimiter.ts';
 import { currentRequestId } from './requestScope.ts';
 import {
@@ -9,7 +10,7 @@ import {
   defaultResilience,
   type ResilienceSettings,
 } from './resilience.ts';
-import { type OutgoingCall, traceOutgoingCall } from './spans.ts';
+import { UpstreamError } from './upstreamErrors.ts';
 
 /**
  * The one HTTP path from a subgraph to its vendor API: Bearer auth, the Square-Version header,

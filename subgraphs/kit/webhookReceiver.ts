@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Counters } from '../../platform/counters.ts';
+import type { Route } from '../../platform/httpServer.ts';
 import type { ChangeApplier, EntityChange } from './changeApplier.ts';
-import type { Counters } from './counters.ts';
 import type { EventLedger } from './eventLedger.ts';
-import type { Route } from './httpServer.ts';
 import { verifySquareSignature } from './squareSignature.ts';
 
 /**

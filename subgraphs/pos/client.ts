@@ -1,4 +1,4 @@
-import { unexpectedVendorData } from '../kit/errors.ts';
+import { unexpectedVendorData } from '../kit/upstreamErrors.ts';
 import type { VendorHttp } from '../kit/vendorHttp.ts';
 
 /**

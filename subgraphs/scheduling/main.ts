@@ -1,7 +1,7 @@
-import { runMain } from '../kit/config.ts';
-import { closeOnSignal } from '../kit/httpServer.ts';
+import { runMain } from '../../platform/config.ts';
+import { closeOnSignal } from '../../platform/httpServer.ts';
+import { installTracingFromEnv } from '../../platform/tracing.ts';
 import { readSubgraphSettings } from '../kit/subgraphRuntime.ts';
-import { installTracingFromEnv } from '../kit/tracing.ts';
 import { startSchedulingSubgraph } from './start.ts';
 
 await runMain(async () => {

@@ -1,5 +1,5 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
-import { notFound, orNull } from '../kit/errors.ts';
+import { notFound, orNull } from '../../platform/errors.ts';
 import { type EventBus, type EventCursor, EventTopic } from '../kit/eventBus.ts';
 import { lazyFields } from '../kit/lazyFields.ts';
 import { locationEvents } from '../kit/locationEvents.ts';

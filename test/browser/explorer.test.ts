@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalSystem } from '../../dev/localSystem.ts';
 import { createWorld } from '../../emulators/world.ts';
-import type { LocalSystem } from '../../gateway/localSystem.ts';
 import { openOrdersNewestFirst } from '../expected.ts';
 import { publishOrderEvent, startTestSystem } from '../system.ts';
 import { artifactPath, chromiumAvailable, launchChromium } from './chromium.ts';

@@ -1,8 +1,8 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalSystem } from '../../dev/localSystem.ts';
 import { DEFAULT_TOKEN } from '../../emulators/index.ts';
 import { createWorld } from '../../emulators/world.ts';
-import type { LocalSystem } from '../../gateway/localSystem.ts';
 import { squareClient } from '../emulators/square-client.ts';
 import { openOrdersNewestFirst } from '../expected.ts';
 import { startTestSystem } from '../system.ts';

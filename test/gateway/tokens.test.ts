@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTokenVerifier, mintDevToken } from '../../gateway/auth/tokens.ts';
-import { signIdentity, verifyIdentity } from '../../subgraphs/kit/gatewayTrust.ts';
+import { signIdentity, verifyIdentity } from '../../platform/gatewayTrust.ts';
 
 const secret = 'test-secret-of-enough-length-0123456789';
 const verifier = createTokenVerifier({ secret });

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { createCounters } from '../../subgraphs/kit/counters.ts';
+import { createCounters } from '../../platform/counters.ts';
 import { createEntityCache, type EntityCache } from '../../subgraphs/kit/entityCache.ts';
 import { redisAvailable, testRedisUrl, uniqueNamespace } from '../redis.ts';
 

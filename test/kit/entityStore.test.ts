@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createCounters } from '../../subgraphs/kit/counters.ts';
+import { createCounters } from '../../platform/counters.ts';
 import { createEntityCache } from '../../subgraphs/kit/entityCache.ts';
 import { createEntityStore } from '../../subgraphs/kit/entityStore.ts';
 

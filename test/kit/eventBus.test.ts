@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { createCounters } from '../../platform/counters.ts';
 import { createChangeApplier } from '../../subgraphs/kit/changeApplier.ts';
-import { createCounters } from '../../subgraphs/kit/counters.ts';
 import {
   createInProcessEventBus,
   type DomainEvent,

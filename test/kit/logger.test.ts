@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../subgraphs/kit/logger.ts';
+import { createLogger } from '../../platform/logger.ts';
 
 describe('logs', () => {
   it('are one JSON line each, and credentials never reach them', () => {

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import type { LocalSystem, LocalSystemOptions } from '../../dev/localSystem.ts';
 import { createWorld } from '../../emulators/world.ts';
-import type { LocalSystem, LocalSystemOptions } from '../../gateway/localSystem.ts';
 import { type GraphQLResponse, postGraphQL } from '../graphqlClient.ts';
 import { locationOverviewQuery } from '../readmeQuery.ts';
 import { startTestSystem } from '../system.ts';

@@ -1,12 +1,13 @@
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import type { LocalSystem } from '../../dev/localSystem.ts';
 import { createWorld } from '../../emulators/world.ts';
-import type { LocalSystem } from '../../gateway/localSystem.ts';
+import { createCounters } from '../../platform/counters.ts';
+import { ErrorCode } from '../../platform/errors.ts';
 import { freshForMs } from '../../subgraphs/kit/cachePolicy.ts';
-import { createCounters } from '../../subgraphs/kit/counters.ts';
 import { createEntityCache } from '../../subgraphs/kit/entityCache.ts';
 import { createEntityStore } from '../../subgraphs/kit/entityStore.ts';
-import { ErrorCode, UpstreamError } from '../../subgraphs/kit/errors.ts';
 import { staleDataSoFar, withRequestScope } from '../../subgraphs/kit/requestScope.ts';
+import { UpstreamError } from '../../subgraphs/kit/upstreamErrors.ts';
 import { postGraphQL } from '../graphqlClient.ts';
 import { locationOverviewQuery } from '../readmeQuery.ts';
 import { startTestSystem } from '../system.ts';

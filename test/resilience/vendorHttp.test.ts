@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Emulators } from '../../emulators/index.ts';
-import { createCounters } from '../../subgraphs/kit/counters.ts';
-import type { UpstreamError } from '../../subgraphs/kit/errors.ts';
+import { createCounters } from '../../platform/counters.ts';
 import { createInProcessRateLimiter } from '../../subgraphs/kit/rateLimiter.ts';
 import type { ResilienceSettings } from '../../subgraphs/kit/resilience.ts';
+import type { UpstreamError } from '../../subgraphs/kit/upstreamErrors.ts';
 import { createVendorHttp } from '../../subgraphs/kit/vendorHttp.ts';
 import { startTestEmulators, TOKEN } from '../emulators/square-client.ts';
 import { fastPolicies } from './fastPolicies.ts';

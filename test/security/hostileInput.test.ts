@@ -1,9 +1,9 @@
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalSystem } from '../../dev/localSystem.ts';
 import { createWorld } from '../../emulators/world.ts';
 import { devJwtSecret, mintDevToken } from '../../gateway/auth/tokens.ts';
-import type { LocalSystem } from '../../gateway/localSystem.ts';
-import { devGatewaySecret, signIdentity } from '../../subgraphs/kit/gatewayTrust.ts';
+import { devGatewaySecret, signIdentity } from '../../platform/gatewayTrust.ts';
 import { openOrdersNewestFirst } from '../expected.ts';
 import { postGraphQL } from '../graphqlClient.ts';
 import { locationOverviewQuery } from '../readmeQuery.ts';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalSystem } from '../../dev/localSystem.ts';
 import { createWorld } from '../../emulators/world.ts';
 import { devJwtSecret, mintDevToken } from '../../gateway/auth/tokens.ts';
-import type { LocalSystem } from '../../gateway/localSystem.ts';
 import { openOrdersNewestFirst } from '../expected.ts';
 import { orderChangedSubscription } from '../readmeQuery.ts';
 import { connect, rootField, subscribe, untilSubscribed } from '../subscriptionClient.ts';

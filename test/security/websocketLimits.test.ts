@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import type { LocalSystem } from '../../dev/localSystem.ts';
 import { createWorld } from '../../emulators/world.ts';
-import type { LocalSystem } from '../../gateway/localSystem.ts';
-import { maskInternalErrors } from '../../subgraphs/kit/errors.ts';
+import { maskInternalErrors } from '../../platform/errors.ts';
 import { startTestSystem } from '../system.ts';
 
 let system: LocalSystem;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import type { LocalSystem } from '../../dev/localSystem.ts';
 import { createWorld } from '../../emulators/world.ts';
-import type { LocalSystem } from '../../gateway/localSystem.ts';
 import { orderChangedSubscription } from '../readmeQuery.ts';
 import { startTestSystem } from '../system.ts';
 

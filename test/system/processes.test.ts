@@ -68,7 +68,7 @@ describe('every service as its own process', () => {
 
   it('npm start (the launcher) prints the gateway URL and answers the README query within 20 seconds', async () => {
     const started = Date.now();
-    const launcher = start('gateway/launcher.ts', {
+    const launcher = start('dev/launcher.ts', {
       GATEWAY_PORT: '0',
       POS_SUBGRAPH_PORT: '0',
       INVENTORY_SUBGRAPH_PORT: '0',

@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalSystem } from '../../dev/localSystem.ts';
 import { DEFAULT_TOKEN } from '../../emulators/index.ts';
 import type { Order } from '../../emulators/square-types.ts';
 import { createWorld, type World } from '../../emulators/world.ts';
-import type { LocalSystem } from '../../gateway/localSystem.ts';
 import { squareClient } from '../emulators/square-client.ts';
 import { inStock, menuItemFullName, offShiftMember, openOrdersNewestFirst } from '../expected.ts';
 import { postGraphQL } from '../graphqlClient.ts';

@@ -1,7 +1,7 @@
 import type { ExecutionResult } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalSystem } from '../../dev/localSystem.ts';
 import { createWorld } from '../../emulators/world.ts';
-import type { LocalSystem } from '../../gateway/localSystem.ts';
 import { EventTopic } from '../../subgraphs/kit/eventBus.ts';
 import type { Order } from '../../subgraphs/pos/client.ts';
 import { openOrdersNewestFirst } from '../expected.ts';

@@ -7,14 +7,10 @@ import {
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { LocalSystem } from '../../dev/localSystem.ts';
 import { createWorld } from '../../emulators/world.ts';
-import type { LocalSystem } from '../../gateway/localSystem.ts';
-import { closeServer } from '../../subgraphs/kit/httpServer.ts';
-import {
-  installTracing,
-  installTracingFromEnv,
-  type Tracing,
-} from '../../subgraphs/kit/tracing.ts';
+import { closeServer } from '../../platform/httpServer.ts';
+import { installTracing, installTracingFromEnv, type Tracing } from '../../platform/tracing.ts';
 import { openOrdersNewestFirst } from '../expected.ts';
 import { postGraphQL } from '../graphqlClient.ts';
 import { locationOverviewQuery } from '../readmeQuery.ts';

@@ -1,4 +1,4 @@
-import type { WebhookEndpoint } from '../subgraphs/kit/webhookReceiver.ts';
+import type { WebhookEndpoint } from './webhookReceiver.ts';
 
 /**
  * Subscribes a subgraph to its vendor's webhooks through the vendor's Webhook Subscriptions

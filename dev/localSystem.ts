@@ -1,19 +1,19 @@
 import { type Emulators, startEmulators, type WebhookOptions } from '../emulators/index.ts';
 import type { World } from '../emulators/world.ts';
+import { devJwtSecret, mintDevToken, type Role } from '../gateway/auth/tokens.ts';
+import { exampleOperations } from '../gateway/explorer/exampleOperations.ts';
+import { defaultOperationLimits, type OperationLimits } from '../gateway/limits/operationLimits.ts';
+import { defaultSupergraphPath } from '../gateway/settings.ts';
+import { type RunningGateway, startGateway } from '../gateway/startGateway.ts';
+import { devGatewaySecret } from '../platform/gatewayTrust.ts';
 import { type InventorySubgraph, startInventorySubgraph } from '../subgraphs/inventory/start.ts';
 import { inventoryWebhookEventTypes } from '../subgraphs/inventory/webhooks.ts';
-import { devGatewaySecret } from '../subgraphs/kit/gatewayTrust.ts';
+import { registerVendorWebhooks } from '../subgraphs/kit/squareWebhookSubscriptions.ts';
 import type { SubgraphSettings } from '../subgraphs/kit/subgraphRuntime.ts';
 import { type PosSubgraph, startPosSubgraph } from '../subgraphs/pos/start.ts';
 import { posWebhookEventTypes } from '../subgraphs/pos/webhooks.ts';
 import { type SchedulingSubgraph, startSchedulingSubgraph } from '../subgraphs/scheduling/start.ts';
 import { schedulingWebhookEventTypes } from '../subgraphs/scheduling/webhooks.ts';
-import { devJwtSecret, mintDevToken, type Role } from './auth/tokens.ts';
-import { exampleOperations } from './explorer/exampleOperations.ts';
-import { defaultOperationLimits, type OperationLimits } from './limits/operationLimits.ts';
-import { defaultSupergraphPath } from './settings.ts';
-import { type RunningGateway, startGateway } from './startGateway.ts';
-import { registerVendorWebhooks } from './vendorWebhooks.ts';
 
 /**
  * The whole system in one process: emulated vendor APIs, the three subgraphs and the gateway.

@@ -30,46 +30,6 @@ export const ErrorCode = {
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
-export interface UpstreamFailure {
-  upstream: string;
-  endpoint: string;
-  /** HTTP status, or 0 when no response arrived. */
-  status: number;
-  /** The vendor's own error code (e.g. `RATE_LIMITED`), when it sent one. */
-  vendorCode?: string;
-  /** From the vendor's `Retry-After` header, or the client-side quota's next free call. */
-  retryAfterMs?: number;
-}
-
-/** A failed vendor call, already classified; resolvers let it surface as a GraphQL error. */
-export class UpstreamError extends GraphQLError {
-  readonly failure: UpstreamFailure;
-
-  constructor(code: ErrorCode, message: string, failure: UpstreamFailure) {
-    super(message, {
-      extensions: {
-        code,
-        upstream: failure.upstream,
-        endpoint: failure.endpoint,
-        status: failure.status,
-        ...(failure.vendorCode ? { vendorCode: failure.vendorCode } : {}),
-      },
-    });
-    this.failure = failure;
-  }
-}
-
-/** A failure that says nothing about the data, only that the vendor cannot be asked right now. */
-export function isUpstreamOutage(error: unknown): error is UpstreamError {
-  if (!(error instanceof UpstreamError)) return false;
-  const code = error.extensions.code;
-  return (
-    code === ErrorCode.UPSTREAM_UNAVAILABLE ||
-    code === ErrorCode.UPSTREAM_TIMEOUT ||
-    code === ErrorCode.UPSTREAM_RATE_LIMITED
-  );
-}
-
 export function notFound(kind: string, id: string): GraphQLError {
   return new GraphQLError(`${kind} not found: ${id}`, {
     extensions: { code: ErrorCode.NOT_FOUND, kind, id },
@@ -87,13 +47,6 @@ export function historyExpired(lastEventId: string): GraphQLError {
 
 export function badUserInput(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.BAD_USER_INPUT } });
-}
-
-/** The vendor answered 2xx with data this adapter cannot map (e.g. an enum value it lacks). */
-export function unexpectedVendorData(upstream: string, detail: string): GraphQLError {
-  return new GraphQLError(`${upstream} sent unexpected data: ${detail}`, {
-    extensions: { code: ErrorCode.UPSTREAM_BAD_RESPONSE, upstream },
-  });
 }
 
 /** Root lookups by id answer null for an id the vendor does not know, like the REST API's 404. */
