@@ -1,3 +1,4 @@
+import { MessageType, stringifyMessage } from 'graphql-ws';
 import type { WebSocket } from 'ws';
 
 /**
@@ -11,12 +12,35 @@ import type { WebSocket } from 'ws';
  * sends `{"id":<id>,"type":"next","payload":{}}`; the socket's `send`, wrapped by
  * `spliceSerializedPayloads`, swaps in the recorded JSON. A message of any other shape, or one
  * nothing was recorded for, is sent as it is.
+ *
+ * That message layout is graphql-ws's, not a documented contract. It is checked once against
+ * the library's own `stringifyMessage` (the function its server sends with); should a version
+ * lay the message out differently, nothing is spliced and graphql-ws serializes every result
+ * itself, as if this module did not exist: slower, never an empty payload.
+ * test/gateway/serializeOnce.test.ts pins the layout against the installed graphql-ws.
  */
 const serialized = new WeakMap<object, string>();
 const pendingBySocket = new WeakMap<WebSocket, Map<string, string>>();
 const emptyPayload = Object.freeze({});
 const head = '{"id":';
 const tail = ',"type":"next","payload":{}}';
+
+/** Whether `stringify` lays out a `next` message as the splice expects. */
+export function splicesLayout(
+  stringify: (message: { id: string; type: MessageType.Next; payload: object }) => string,
+): boolean {
+  const id = 'layout "probe"';
+  try {
+    return (
+      stringify({ id, type: MessageType.Next, payload: {} }) ===
+      `${head}${JSON.stringify(id)}${tail}`
+    );
+  } catch {
+    return false;
+  }
+}
+
+const layoutHolds = splicesLayout((message) => stringifyMessage(message));
 
 /** graphql-ws's `onNext`: the payload to send for `result` to subscription `id` on `socket`. */
 export function nextPayload(socket: WebSocket, id: string, result: object): object {
@@ -33,8 +57,13 @@ export function nextPayload(socket: WebSocket, id: string, result: object): obje
   return emptyPayload;
 }
 
-/** Wraps the socket's `send` so recorded payloads are spliced into their `next` messages. */
-export function spliceSerializedPayloads(socket: WebSocket): void {
+/**
+ * Wraps the socket's `send` so recorded payloads are spliced into their `next` messages; with
+ * `layoutOk` false (graphql-ws changed its layout) the socket is left alone, and `nextPayload`
+ * then hands graphql-ws the result itself.
+ */
+export function spliceSerializedPayloads(socket: WebSocket, layoutOk = layoutHolds): void {
+  if (!layoutOk) return;
   const pending = new Map<string, string>();
   pendingBySocket.set(socket, pending);
   const send = socket.send.bind(socket) as (data: unknown, ...rest: unknown[]) => void;
