@@ -1,96 +1,55 @@
 /**
  * `npm run start:emulators`: the Square emulators as standalone servers. Reads and checks
- * the environment once, starts the chosen emulators over one seeded world, prints their URLs
- * and closes them on SIGINT/SIGTERM.
+ * the environment once (settings.ts), starts the chosen emulators over one seeded world, prints
+ * their URLs and closes them on SIGINT/SIGTERM.
  */
-import { z } from 'zod';
-import { parseFaultsByEmulator } from './faultsAdmin.ts';
 import type { EmulatorHandle } from './http.ts';
-import { DEFAULT_TOKEN } from './index.ts';
 import { startInventoryEmulator } from './inventory.ts';
 import { startPosEmulator } from './pos.ts';
 import { startSchedulingEmulator } from './scheduling.ts';
+import { type EmulatorSettings, EmulatorSettingsError, readEmulatorSettings } from './settings.ts';
 import { createWorld } from './world.ts';
 
-const emulatorNames = ['pos', 'inventory', 'scheduling'] as const;
-const port = (fallback: number) => z.coerce.number().int().min(0).max(65_535).default(fallback);
-const environment = z.object({
-  EMULATORS: z
-    .string()
-    .default('all')
-    .transform((value) =>
-      (value.trim() === 'all' ? emulatorNames.join(',') : value)
-        .split(',')
-        .map((name) => name.trim()),
-    )
-    .pipe(z.array(z.enum(emulatorNames)).min(1)),
-  EMULATOR_HOST: z.string().min(1).default('127.0.0.1'),
-  POS_EMULATOR_PORT: port(4101),
-  INVENTORY_EMULATOR_PORT: port(4102),
-  SCHEDULING_EMULATOR_PORT: port(4103),
-  EMULATOR_TOKEN: z.string().min(1).default(DEFAULT_TOKEN),
-  EMULATOR_SEED: z.coerce.number().int().min(0).max(4_294_967_295).default(1),
-  EMULATOR_LATENCY_MS: z.coerce.number().int().min(0).default(0),
-  // Divides Square's webhook retry schedule (1, 2, 4 ... minutes, then hourly for 72 h).
-  EMULATOR_WEBHOOK_TIME_SCALE: z.coerce.number().positive().default(1),
-  // Fault switches from the start, e.g. {"inventory":[{"kind":"error","rate":0.3}]} (faults.ts).
-  EMULATOR_FAULTS: z
-    .string()
-    .default('{}')
-    .transform((json, context) => {
-      try {
-        return parseFaultsByEmulator(json);
-      } catch (error) {
-        context.addIssue({ code: 'custom', message: (error as Error).message });
-        return z.NEVER;
-      }
-    }),
-});
-
-// Empty variables count as unset, so `EMULATOR_SEED= npm run start:emulators` uses the default.
-const present = Object.fromEntries(Object.entries(process.env).filter(([, value]) => value !== ''));
-const parsed = environment.safeParse(present);
-if (!parsed.success) {
-  for (const issue of parsed.error.issues) {
-    const name = String(issue.path[0]);
-    console.error(`invalid ${name}: ${issue.message} (got ${JSON.stringify(process.env[name])})`);
-  }
+let settings: EmulatorSettings;
+try {
+  settings = readEmulatorSettings();
+} catch (error) {
+  if (!(error instanceof EmulatorSettingsError)) throw error;
+  console.error(error.message);
   process.exit(1);
 }
-const env = parsed.data;
 
-const world = createWorld({ seed: env.EMULATOR_SEED });
+const world = createWorld({ seed: settings.seed });
 const common = {
   world,
-  host: env.EMULATOR_HOST,
-  token: env.EMULATOR_TOKEN,
-  latencyMs: env.EMULATOR_LATENCY_MS,
-  webhooks: { timeScale: env.EMULATOR_WEBHOOK_TIME_SCALE },
+  host: settings.host,
+  token: settings.token,
+  latencyMs: settings.latencyMs,
+  webhooks: settings.webhooks,
 };
 const starters = {
-  pos: () =>
-    startPosEmulator({ ...common, port: env.POS_EMULATOR_PORT, faults: env.EMULATOR_FAULTS.pos }),
+  pos: () => startPosEmulator({ ...common, port: settings.ports.pos, faults: settings.faults.pos }),
   inventory: () =>
     startInventoryEmulator({
       ...common,
-      port: env.INVENTORY_EMULATOR_PORT,
-      faults: env.EMULATOR_FAULTS.inventory,
+      port: settings.ports.inventory,
+      faults: settings.faults.inventory,
     }),
   scheduling: () =>
     startSchedulingEmulator({
       ...common,
-      port: env.SCHEDULING_EMULATOR_PORT,
-      faults: env.EMULATOR_FAULTS.scheduling,
+      port: settings.ports.scheduling,
+      faults: settings.faults.scheduling,
     }),
 };
 const handles: EmulatorHandle[] = [];
-for (const name of new Set(env.EMULATORS)) {
+for (const name of settings.emulators) {
   const handle = await starters[name]();
   handles.push(handle);
   console.log(`${name} emulator listening at ${handle.url}`);
 }
 console.log(
-  `world seed ${world.seed}, anchored at ${world.now.toISOString()}; token ${env.EMULATOR_TOKEN}`,
+  `world seed ${world.seed}, anchored at ${world.now.toISOString()}; token ${settings.token}`,
 );
 
 const shutdown = async () => {

@@ -3,16 +3,20 @@ import { devJwtSecret, mintDevToken } from '../gateway/auth/tokens.ts';
 import { defaultOperationLimits } from '../gateway/limits/operationLimits.ts';
 import type { GatewayAuth } from '../gateway/startGateway.ts';
 import { devGatewaySecret, signIdentity } from '../platform/gatewayTrust.ts';
-import { EventTopic } from '../subgraphs/kit/eventBus.ts';
 import type { Order } from '../subgraphs/pos/client.ts';
+import { orderChangedTopic } from '../subgraphs/pos/webhooks.ts';
 import { setDefaultHeaders } from './graphqlClient.ts';
 
 /**
  * The whole system for a test file, with requests to its gateway carrying a development
- * manager token for every location unless a test passes other headers.
+ * manager token for every location unless a test passes other headers. Reconciliation polling
+ * is off unless a test asks for it: tests count upstream calls, and polls would add some.
  */
 export async function startTestSystem(options: LocalSystemOptions = {}): Promise<LocalSystem> {
-  const system = await startLocalSystem(options);
+  const system = await startLocalSystem({
+    ...options,
+    subgraphs: { reconcileIntervalMs: 0, ...options.subgraphs },
+  });
   setDefaultHeaders(system.gateway.url, { authorization: `Bearer ${system.devTokens.manager}` });
   for (const subgraph of [system.pos, system.inventory, system.scheduling]) {
     setDefaultHeaders(subgraph.url, trustedSubgraphHeaders());
@@ -58,7 +62,7 @@ export async function publishOrderEvent(system: LocalSystem, orderId: string): P
   if (!order || order instanceof Error) throw new Error(`no order ${orderId}`);
   await system.pos.bus.publish({
     id: `order:${order.id}:${order.version}`,
-    topic: EventTopic.orderChanged,
+    topic: orderChangedTopic,
     occurredAt: order.updatedAt,
     payload: order,
   });

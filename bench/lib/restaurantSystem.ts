@@ -15,6 +15,8 @@ const world = createWorld({ seed: 7, now: new Date('2026-11-26T12:00:00Z') });
 const system = await startLocalSystem({
   world,
   secrets: { jwt: benchSecrets.jwt, gateway: benchSecrets.gateway },
+  // No reconciliation polls: they would add vendor calls to what a run measures.
+  subgraphs: { reconcileIntervalMs: 0 },
 });
 const ready = {
   subgraphUrls: {

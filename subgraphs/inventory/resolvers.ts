@@ -1,9 +1,10 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
-import { type EventBus, type EventCursor, EventTopic } from '../kit/eventBus.ts';
+import type { EventBus, EventCursor } from '../kit/eventBus.ts';
 import { locationEvents } from '../kit/locationEvents.ts';
 import { type ScopedContext, sees } from '../kit/locationScope.ts';
 import type { StockCount } from './client.ts';
 import type { InventoryLoaders } from './loaders.ts';
+import { stockChangedTopic } from './webhooks.ts';
 
 export interface InventoryContext extends ScopedContext {
   loaders: InventoryLoaders;
@@ -27,7 +28,7 @@ export const inventoryResolvers: GraphQLResolverMap<InventoryContext> = {
   },
   Subscription: {
     stockChanged: locationEvents<StockCount, { locationId: string; below?: number | null }>(
-      EventTopic.stockChanged,
+      stockChangedTopic,
       (count, { below }) => below === undefined || below === null || count.quantity < below,
     ),
   },

@@ -1,8 +1,11 @@
 import type { EntityChange } from '../kit/changeApplier.ts';
-import { EventTopic } from '../kit/eventBus.ts';
-import type { SquareWebhookEvent } from '../kit/webhookReceiver.ts';
+import type { EventTopic } from '../kit/eventBus.ts';
+import type { SquareWebhookEvent } from '../kit/square/squareWebhooks.ts';
 import { type StockCount, toStockCount, type WireInventoryCount } from './client.ts';
 import type { InventoryStores } from './loaders.ts';
+
+/** Published on this subgraph's bus whenever a stock count changes. Payload: the inventory client's `StockCount`. */
+export const stockChangedTopic = 'inventory.stock.changed' as EventTopic;
 
 /**
  * Square's `inventory.count.updated` as changes to this subgraph: one per in-stock count in the
@@ -17,7 +20,7 @@ export function stockChange(stores: InventoryStores, count: StockCount): EntityC
   return {
     entity: `stock:${count.menuItemId}:${count.locationId}`,
     version: Date.parse(count.calculatedAt),
-    topic: EventTopic.stockChanged,
+    topic: stockChangedTopic,
     async resolve() {
       await Promise.all([
         stores.stockByMenuItem.invalidate([count.menuItemId]),

@@ -27,16 +27,12 @@ export interface DomainEvent<P = unknown> {
   traceparent?: string;
 }
 
-/** Every topic, with the payload type documented where it is published. */
-export const EventTopic = {
-  /** Payload: the POS client's `Order` (graph shape). */
-  orderChanged: 'pos.order.changed',
-  /** Payload: the inventory client's `StockCount`. */
-  stockChanged: 'inventory.stock.changed',
-  /** Payload: the scheduling client's `Timecard`. */
-  timecardChanged: 'scheduling.timecard.changed',
-} as const;
-export type EventTopic = (typeof EventTopic)[keyof typeof EventTopic];
+/**
+ * A topic's name, `<subgraph>.<entity>.<change>`. The kit knows no topic: each subgraph
+ * declares its own where it publishes, with the payload type (e.g. `orderChangedTopic` in
+ * subgraphs/pos/webhooks.ts). Branded, so only a declared topic is accepted.
+ */
+export type EventTopic = string & { readonly __eventTopic: true };
 
 export type EventHandler = (event: DomainEvent) => void;
 

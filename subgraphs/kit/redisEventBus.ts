@@ -5,7 +5,7 @@ import {
   type DomainEvent,
   defaultHistoryLength,
   type EventBus,
-  EventTopic,
+  type EventTopic,
   parsePosition,
 } from './eventBus.ts';
 
@@ -24,6 +24,8 @@ export interface RedisEventBusOptions {
   url: string;
   /** Separates subgraphs sharing one Redis, e.g. `pos`. */
   namespace: string;
+  /** The topics this bus carries: one stream each, all read by every instance. */
+  topics: readonly EventTopic[];
   /** Separates deployments (or test runs) sharing one Redis; default `restaurant-graph`. */
   prefix?: string | undefined;
   historyLength?: number | undefined;
@@ -34,9 +36,8 @@ export interface RedisEventBusOptions {
 type Client = ReturnType<typeof createClient>;
 type StreamEntry = { id: string; message: Record<string, string> };
 
-const topics = Object.values(EventTopic);
-
 export function createRedisEventBus(options: RedisEventBusOptions): EventBus {
+  const { topics } = options;
   const historyLength = options.historyLength ?? defaultHistoryLength;
   const keyPrefix = `${options.prefix ?? 'restaurant-graph'}:${options.namespace}:events:`;
   const streamKey = (topic: string) => `${keyPrefix}${topic}`;

@@ -5,14 +5,19 @@ import { createMetrics, type Metrics, secondsSince } from '../../platform/metric
 import { type CallWindow, createCallWindow } from './callWindow.ts';
 import { type ChangeApplier, createChangeApplier } from './changeApplier.ts';
 import { createEntityCache, type EntityCache } from './entityCache.ts';
-import { createInProcessEventBus, defaultHistoryLength, type EventBus } from './eventBus.ts';
+import {
+  createInProcessEventBus,
+  defaultHistoryLength,
+  type EventBus,
+  type EventTopic,
+} from './eventBus.ts';
 import { createEventLedger, type EventLedger } from './eventLedger.ts';
 import { createLagWindow, type LagWindow } from './lagWindow.ts';
 import { createRedisEventBus } from './redisEventBus.ts';
 import type { ResilienceSettings } from './resilience.ts';
 import { createRateLimiter, resilienceEnvShape, resilienceFromEnv } from './resilienceSettings.ts';
 import { createSyncStore, type SyncStore } from './syncStore.ts';
-import { createVendorHttp, type VendorHttp } from './vendorHttp.ts';
+import { createVendorHttp, type VendorHttp, type VendorWire } from './vendorHttp.ts';
 import { createWebhookEndpoint, type WebhookEndpoint } from './webhookReceiver.ts';
 
 /** Everything a subgraph process is configured with. */
@@ -32,7 +37,7 @@ export interface SubgraphSettings {
   batching: boolean;
   /**
    * The vendor's webhooks: the signature key and the exact notification URL registered with
-   * it (default: this subgraph's own `/webhooks/square`). Both can be set after start too.
+   * it (default: this subgraph's own webhook path, e.g. `/webhooks/square`). Both can be set after start too.
    */
   webhook?: { signatureKey?: string | undefined; notificationUrl?: string | undefined };
   /** How often to poll the vendor for changes webhooks missed; 0 turns it off (default 30 s). */
@@ -65,7 +70,20 @@ export interface SubgraphRuntime {
   close(): Promise<void>;
 }
 
-export function createSubgraphRuntime(name: string, settings: SubgraphSettings): SubgraphRuntime {
+/** What the runtime needs from the subgraph itself. */
+export interface RuntimeIdentity {
+  name: string;
+  /** How its vendor's API is spoken (headers, reads, idempotency, error bodies). */
+  wire: VendorWire;
+  /** The topics it publishes (a Redis bus reads exactly these streams). */
+  topics: readonly EventTopic[];
+}
+
+export function createSubgraphRuntime(
+  identity: RuntimeIdentity,
+  settings: SubgraphSettings,
+): SubgraphRuntime {
+  const { name } = identity;
   const counters = createCounters();
   const metrics = createMetrics({ service: name, counters });
   const calls = createCallWindow();
@@ -85,6 +103,7 @@ export function createSubgraphRuntime(name: string, settings: SubgraphSettings):
   const http = createVendorHttp({
     upstream: name,
     counters,
+    wire: identity.wire,
     ...settings.upstream,
     resilience: settings.resilience,
     rateLimiter,
@@ -98,6 +117,7 @@ export function createSubgraphRuntime(name: string, settings: SubgraphSettings):
     ? createRedisEventBus({
         url: settings.redisUrl,
         namespace: name,
+        topics: identity.topics,
         prefix: settings.cachePrefix,
         historyLength: settings.eventHistoryLength,
       })

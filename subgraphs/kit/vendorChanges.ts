@@ -3,23 +3,25 @@ import { traceIncomingRequest } from '../../platform/spans.ts';
 import type { EntityChange } from './changeApplier.ts';
 import { type ReconcileSource, startReconcileLoop } from './reconcileLoop.ts';
 import type { SubgraphRuntime } from './subgraphRuntime.ts';
-import { createWebhookReceiver, type SquareWebhookEvent } from './webhookReceiver.ts';
+import { createWebhookReceiver, type WebhookFormat } from './webhookReceiver.ts';
 
 /**
  * How a subgraph hears about vendor changes, wired the same way for every vendor: the webhook
  * receiver route and the reconciliation pollers, both feeding the runtime's change applier.
- * A subgraph brings only its mapping (event -> changes) and its poll queries.
+ * A subgraph brings only its vendor's webhook format, its mapping (event -> changes) and its
+ * poll queries.
  */
-export const WEBHOOK_PATH = '/webhooks/square';
 
-/** Square's events are small (an inventory event holds at most 100 counts): 1 MiB is ample. */
+/** Vendor events are small (a Square inventory event holds at most 100 counts): 1 MiB is ample. */
 const MAX_WEBHOOK_BYTES = 1024 * 1024;
 
-export function webhookRoutes(
+export function webhookRoutes<E>(
   runtime: SubgraphRuntime,
-  changesOf: (event: SquareWebhookEvent) => EntityChange[],
+  format: WebhookFormat<E>,
+  changesOf: (event: E) => EntityChange[],
 ): Record<string, Route> {
   const receive = createWebhookReceiver({
+    format,
     endpoint: runtime.webhooks,
     ledger: runtime.ledger,
     applier: runtime.applier,
@@ -27,11 +29,11 @@ export function webhookRoutes(
     maxBodyBytes: MAX_WEBHOOK_BYTES,
     changesOf,
   });
-  const route = { route: WEBHOOK_PATH, attributes: { 'subgraph.name': runtime.name } };
+  const route = { route: format.path, attributes: { 'subgraph.name': runtime.name } };
   // A webhook starts the trace of a vendor change: its hydration calls, and through the event
   // it publishes (DomainEvent.traceparent), the change's resolution and delivery at the gateway.
   return {
-    [`POST ${WEBHOOK_PATH}`]: (req, res) =>
+    [`POST ${format.path}`]: (req, res) =>
       traceIncomingRequest(req, res, route, () => receive(req, res)),
   };
 }

@@ -13,9 +13,11 @@ import {
 import { UpstreamError } from './upstreamErrors.ts';
 
 /**
- * The one HTTP path from a subgraph to its vendor API: Bearer auth, the Square-Version header,
- * the resilience policies (resilience.ts: budget, circuit breaker, rate limit, timeout per try,
- * retries), and the vendor's error envelope turned into a classified UpstreamError. Every try
+ * The one HTTP path from a subgraph to its vendor API: the vendor's headers (auth, API
+ * version), the resilience policies (resilience.ts: budget, circuit breaker, rate limit, timeout
+ * per try, retries), and the vendor's error envelope turned into a classified UpstreamError.
+ * What is the vendor's own (headers, which calls read, idempotency keys, error bodies) comes in
+ * as a `VendorWire`, e.g. `squareWire` (square/squareWire.ts). Every try
  * is counted by upstream, endpoint (method + route template) and status (0: no answer), and
  * traced as a client span whose context the request carries (tracing.ts).
  */
@@ -27,6 +29,7 @@ export interface VendorHttpOptions {
   /** Per try. */
   timeoutMs: number;
   counters: Counters;
+  wire: VendorWire;
   resilience?: ResilienceSettings | undefined;
   /** Where the rate limit's bucket lives; default in process. */
   rateLimiter?: RateLimiter | undefined;
@@ -42,11 +45,23 @@ export interface VendorCall {
   path: string;
   body?: unknown;
   /**
-   * Whether the call only reads. Default: GET, and Square's POST endpoints named `search`,
-   * `batch-retrieve`, `bulk-retrieve` or `list`. A write is retried only when its body carries
-   * Square's `idempotency_key` (the vendor then applies it once however often it arrives).
+   * Whether the call only reads. Default: the vendor wire's `isRead`. A write is retried only
+   * when its body carries the vendor's idempotency key (the vendor then applies it once however
+   * often it arrives).
    */
   effect?: 'read' | 'write';
+}
+
+/** What differs between vendors on the wire. */
+export interface VendorWire {
+  /** Headers on every call: auth and API version. */
+  headers(token: string): Record<string, string>;
+  /** Whether a call that does not say reads only (and so may be repeated). */
+  isRead(call: VendorCall): boolean;
+  /** Whether a write's body carries the vendor's idempotency key. */
+  hasIdempotencyKey(body: unknown): boolean;
+  /** The vendor's error code and detail in an error body, when it has them. */
+  errorOf(body: unknown): { code?: string | undefined; detail: string } | undefined;
 }
 
 export interface VendorHttp {
@@ -57,15 +72,8 @@ export interface VendorHttp {
   circuit(): CircuitPhase;
 }
 
-/** Square's API version the emulators and adapters are written against. */
-export const SQUARE_VERSION = '2025-08-20';
-
-interface SquareErrorBody {
-  errors?: { category?: string; code?: string; detail?: string; field?: string }[];
-}
-
 export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
-  const { upstream, baseUrl, token, counters } = options;
+  const { upstream, baseUrl, token, counters, wire } = options;
   const policy = createUpstreamPolicy({
     upstream,
     timeoutMs: options.timeoutMs,
@@ -76,8 +84,7 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
     rateLimitKey: `${upstream}:${createHash('sha256').update(token).digest('hex').slice(0, 16)}`,
   });
   const headers = {
-    authorization: `Bearer ${token}`,
-    'square-version': SQUARE_VERSION,
+    ...wire.headers(token),
     'content-type': 'application/json',
     accept: 'application/json',
   };
@@ -87,7 +94,8 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
     circuit: () => policy.circuit(),
     request<T>(call: VendorCall): Promise<T | undefined> {
       const endpoint = `${call.method} ${call.route}`;
-      const repeatable = isRead(call) || hasIdempotencyKey(call.body);
+      const read = call.effect === undefined ? wire.isRead(call) : call.effect === 'read';
+      const repeatable = read || wire.hasIdempotencyKey(call.body);
       const url = new URL(call.path, baseUrl);
       let resends = 0;
       return policy.run({ endpoint, repeatable }, (signal) =>
@@ -172,8 +180,8 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
     }
     if (response.ok) return body as T;
 
-    const first = (body as SquareErrorBody).errors?.[0];
-    const detail = first ? `${first.code}: ${first.detail ?? ''}` : `HTTP ${response.status}`;
+    const vendorError = wire.errorOf(body);
+    const detail = vendorError?.detail ?? `HTTP ${response.status}`;
     const code =
       response.status === 429
         ? Codes.UPSTREAM_RATE_LIMITED
@@ -181,25 +189,10 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
           ? Codes.UPSTREAM_UNAVAILABLE
           : Codes.UPSTREAM_BAD_RESPONSE;
     throw failure(code, response.status, detail, {
-      vendorCode: first?.code,
+      vendorCode: vendorError?.code,
       retryAfterMs: retryAfter(response.headers.get('retry-after')),
     });
   }
-}
-
-const readRoutes = /\/(search|batch-retrieve|bulk-retrieve|list)$/;
-
-function isRead(call: VendorCall): boolean {
-  if (call.effect !== undefined) return call.effect === 'read';
-  return call.method === 'GET' || readRoutes.test(call.route);
-}
-
-function hasIdempotencyKey(body: unknown): boolean {
-  return (
-    typeof body === 'object' &&
-    body !== null &&
-    typeof (body as { idempotency_key?: unknown }).idempotency_key === 'string'
-  );
 }
 
 /** `Retry-After` as delay seconds (fractions accepted) or an HTTP date, in ms from now. */

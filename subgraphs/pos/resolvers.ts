@@ -1,11 +1,12 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { badUserInput, orNull } from '../../platform/errors.ts';
-import { type EventBus, type EventCursor, EventTopic } from '../kit/eventBus.ts';
+import type { EventBus, EventCursor } from '../kit/eventBus.ts';
 import { lazyFields } from '../kit/lazyFields.ts';
 import { locationEvents } from '../kit/locationEvents.ts';
 import { ifVisible, type ScopedContext, sees } from '../kit/locationScope.ts';
 import type { LineItem, Location, MenuItem, Order, OrderState } from './client.ts';
 import type { PosLoaders } from './loaders.ts';
+import { orderChangedTopic } from './webhooks.ts';
 
 export interface PosContext extends ScopedContext {
   loaders: PosLoaders;
@@ -35,7 +36,7 @@ export const posResolvers: GraphQLResolverMap<PosContext> = {
     menuItems: (_root, _args, { loaders }) => loaders.allMenuItems(),
   },
   Subscription: {
-    orderChanged: locationEvents<Order, { locationId: string }>(EventTopic.orderChanged),
+    orderChanged: locationEvents<Order, { locationId: string }>(orderChangedTopic),
   },
   Location: {
     // POS owns locations and menu items: a reference from the gateway is checked (and loaded,

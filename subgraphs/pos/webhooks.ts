@@ -1,9 +1,12 @@
 import DataLoader from 'dataloader';
 import type { EntityChange } from '../kit/changeApplier.ts';
-import { EventTopic } from '../kit/eventBus.ts';
-import type { SquareWebhookEvent } from '../kit/webhookReceiver.ts';
+import type { EventTopic } from '../kit/eventBus.ts';
+import type { SquareWebhookEvent } from '../kit/square/squareWebhooks.ts';
 import type { Order } from './client.ts';
 import type { PosStores } from './loaders.ts';
+
+/** Published on this subgraph's bus whenever an order changes. Payload: the POS client's `Order` (graph shape). */
+export const orderChangedTopic = 'pos.order.changed' as EventTopic;
 
 /**
  * Square's order webhooks, as changes to this subgraph. Both are thin: `order_created` /
@@ -57,7 +60,7 @@ export function createOrderChanges(stores: PosStores): OrderChanges {
   ): EntityChange<Order> => ({
     entity: `order:${order.id}`,
     version: order.version,
-    topic: EventTopic.orderChanged,
+    topic: orderChangedTopic,
     async resolve() {
       await invalidate(order.id, order.locationId);
       const current = await resolve();

@@ -1,11 +1,12 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { notFound, orNull } from '../../platform/errors.ts';
-import { type EventBus, type EventCursor, EventTopic } from '../kit/eventBus.ts';
+import type { EventBus, EventCursor } from '../kit/eventBus.ts';
 import { lazyFields } from '../kit/lazyFields.ts';
 import { locationEvents } from '../kit/locationEvents.ts';
 import { ifVisible, type ScopedContext, sees } from '../kit/locationScope.ts';
 import type { ScheduledShift, TeamMember, TeamMemberStatus, Timecard } from './client.ts';
 import type { SchedulingLoaders } from './loaders.ts';
+import { timecardChangedTopic } from './webhooks.ts';
 
 export interface SchedulingContext extends ScopedContext {
   loaders: SchedulingLoaders;
@@ -37,7 +38,7 @@ export const schedulingResolvers: GraphQLResolverMap<SchedulingContext> = {
       ifVisible(context, await orNull(context.loaders.scheduledShift.load(id)), atLocation),
   },
   Subscription: {
-    timecardChanged: locationEvents<Timecard, { locationId: string }>(EventTopic.timecardChanged),
+    timecardChanged: locationEvents<Timecard, { locationId: string }>(timecardChangedTopic),
   },
   Location: {
     __resolveReference: (ref: Ref) => ref,

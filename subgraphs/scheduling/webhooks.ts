@@ -1,8 +1,11 @@
 import type { EntityChange } from '../kit/changeApplier.ts';
-import { EventTopic } from '../kit/eventBus.ts';
-import type { SquareWebhookEvent } from '../kit/webhookReceiver.ts';
+import type { EventTopic } from '../kit/eventBus.ts';
+import type { SquareWebhookEvent } from '../kit/square/squareWebhooks.ts';
 import { type Timecard, toTimecard, type WireTimecard } from './client.ts';
 import type { SchedulingStores } from './loaders.ts';
+
+/** Published on this subgraph's bus whenever a timecard changes. Payload: the scheduling client's `Timecard`. */
+export const timecardChangedTopic = 'scheduling.timecard.changed' as EventTopic;
 
 /**
  * Square's timecard webhooks as changes to this subgraph. They carry the whole timecard, so
@@ -23,7 +26,7 @@ export function timecardChange(
   return {
     entity: `timecard:${timecard.id}`,
     version: timecard.version,
-    topic: EventTopic.timecardChanged,
+    topic: timecardChangedTopic,
     async resolve() {
       await Promise.all([
         stores.timecard.invalidate([timecard.id]),

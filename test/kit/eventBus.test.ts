@@ -5,16 +5,19 @@ import {
   createInProcessEventBus,
   type DomainEvent,
   type EventBus,
-  EventTopic,
+  type EventTopic,
   eventsOf,
 } from '../../subgraphs/kit/eventBus.ts';
 import { createRedisEventBus } from '../../subgraphs/kit/redisEventBus.ts';
 import { createSyncStore, type SyncStore } from '../../subgraphs/kit/syncStore.ts';
 import { redisAvailable, testRedisUrl, uniqueNamespace } from '../redis.ts';
 
+/** The kit knows no topics: each subgraph declares its own, as this test does. */
+const TestTopics = { orderChanged: 'pos.order.changed' as EventTopic };
+
 const order = (n: number, locationId = 'L1'): DomainEvent => ({
   id: `order:o${n}:1`,
-  topic: EventTopic.orderChanged,
+  topic: TestTopics.orderChanged,
   occurredAt: '2026-01-01T00:00:00Z',
   payload: { id: `o${n}`, locationId },
 });
@@ -41,7 +44,7 @@ async function eventually(check: () => boolean, timeoutMs = 5_000): Promise<void
 describe('in-process event bus', () => {
   it('resumes a subscriber after its last position: missed events in order, then live ones', async () => {
     const bus = createInProcessEventBus();
-    const live = await eventsOf(bus, EventTopic.orderChanged, () => true);
+    const live = await eventsOf(bus, TestTopics.orderChanged, () => true);
     await bus.publish(order(1));
     const [first] = await take(live, 1);
     await bus.publish(order(2));
@@ -49,7 +52,7 @@ describe('in-process event bus', () => {
     await bus.publish(order(4));
     const resumed = await eventsOf<{ locationId: string }>(
       bus,
-      EventTopic.orderChanged,
+      TestTopics.orderChanged,
       (o) => o.locationId === 'L1',
       { after: first?.position },
     );
@@ -66,19 +69,19 @@ describe('in-process event bus', () => {
 
   it('says HISTORY_EXPIRED for a position older than the kept history, or from another bus', async () => {
     const bus = createInProcessEventBus({ historyLength: 2 });
-    const live = await eventsOf(bus, EventTopic.orderChanged, () => true);
+    const live = await eventsOf(bus, TestTopics.orderChanged, () => true);
     for (const n of [1, 2, 3, 4]) await bus.publish(order(n));
     const positions = (await take(live, 4)).map((e) => e.position as string);
     await expect(
-      eventsOf(bus, EventTopic.orderChanged, () => true, { after: positions[0] }),
+      eventsOf(bus, TestTopics.orderChanged, () => true, { after: positions[0] }),
     ).rejects.toMatchObject({ extensions: { code: 'HISTORY_EXPIRED' } });
     // The oldest kept is the third: resuming after the second misses nothing.
-    const resumed = await eventsOf(bus, EventTopic.orderChanged, () => true, {
+    const resumed = await eventsOf(bus, TestTopics.orderChanged, () => true, {
       after: positions[1],
     });
     expect((await take(resumed, 2)).map((e) => e.id)).toEqual(['order:o3:1', 'order:o4:1']);
     await expect(
-      eventsOf(bus, EventTopic.orderChanged, () => true, { after: '1-1' }),
+      eventsOf(bus, TestTopics.orderChanged, () => true, { after: '1-1' }),
     ).rejects.toMatchObject({ extensions: { code: 'HISTORY_EXPIRED' } });
     await live.return?.();
     await resumed.return?.();
@@ -97,17 +100,22 @@ describe.skipIf(!withRedis)('event bus on Redis Streams, two instances', () => {
   afterAll(async () => {
     for (const thing of opened) await thing.close();
   });
+  const topics = [TestTopics.orderChanged];
   const busPair = (prefix: string, historyLength?: number): [EventBus, EventBus] => [
-    open(createRedisEventBus({ url: testRedisUrl, namespace: 'pos', prefix, historyLength })),
-    open(createRedisEventBus({ url: testRedisUrl, namespace: 'pos', prefix, historyLength })),
+    open(
+      createRedisEventBus({ url: testRedisUrl, namespace: 'pos', topics, prefix, historyLength }),
+    ),
+    open(
+      createRedisEventBus({ url: testRedisUrl, namespace: 'pos', topics, prefix, historyLength }),
+    ),
   ];
 
   it('an event published by either instance reaches the subscribers of both, once, with one position', async () => {
     const [a, b] = busPair(uniqueNamespace('bus'));
     const seenA: DomainEvent[] = [];
     const seenB: DomainEvent[] = [];
-    a.subscribe(EventTopic.orderChanged, (event) => seenA.push(event));
-    b.subscribe(EventTopic.orderChanged, (event) => seenB.push(event));
+    a.subscribe(TestTopics.orderChanged, (event) => seenA.push(event));
+    b.subscribe(TestTopics.orderChanged, (event) => seenB.push(event));
     await new Promise((resolve) => setTimeout(resolve, 200));
     await a.publish(order(1));
     await b.publish(order(2));
@@ -121,13 +129,13 @@ describe.skipIf(!withRedis)('event bus on Redis Streams, two instances', () => {
   it('a subscriber resumes on the other instance from its last position, then gets live events', async () => {
     const [a, b] = busPair(uniqueNamespace('bus'));
     await new Promise((resolve) => setTimeout(resolve, 200));
-    const onA = await eventsOf(a, EventTopic.orderChanged, () => true);
+    const onA = await eventsOf(a, TestTopics.orderChanged, () => true);
     await a.publish(order(1));
     const [first] = await take(onA, 1);
     await onA.return?.();
     await a.publish(order(2));
     await a.publish(order(3));
-    const onB = await eventsOf(b, EventTopic.orderChanged, () => true, {
+    const onB = await eventsOf(b, TestTopics.orderChanged, () => true, {
       after: first?.position,
     });
     await a.publish(order(4));
@@ -142,13 +150,13 @@ describe.skipIf(!withRedis)('event bus on Redis Streams, two instances', () => {
   it('says HISTORY_EXPIRED once the stream was trimmed past the position', async () => {
     const [a, b] = busPair(uniqueNamespace('bus'), 1);
     await new Promise((resolve) => setTimeout(resolve, 200));
-    const onA = await eventsOf(a, EventTopic.orderChanged, () => true);
+    const onA = await eventsOf(a, TestTopics.orderChanged, () => true);
     await a.publish(order(1));
     const [first] = await take(onA, 1);
     // MAXLEN ~ trims whole stream nodes (100 entries each by default): publish past one.
     for (let n = 2; n <= 250; n += 1) await a.publish(order(n));
     await expect(
-      eventsOf(b, EventTopic.orderChanged, () => true, { after: first?.position }),
+      eventsOf(b, TestTopics.orderChanged, () => true, { after: first?.position }),
     ).rejects.toMatchObject({ extensions: { code: 'HISTORY_EXPIRED' } });
     await onA.return?.();
   });
@@ -160,7 +168,7 @@ describe.skipIf(!withRedis)('event bus on Redis Streams, two instances', () => {
       open(createSyncStore({ namespace: 'pos', prefix, redisUrl: testRedisUrl })),
     );
     const seen: DomainEvent[] = [];
-    a.subscribe(EventTopic.orderChanged, (event) => seen.push(event));
+    a.subscribe(TestTopics.orderChanged, (event) => seen.push(event));
     await new Promise((resolve) => setTimeout(resolve, 200));
     const appliers = [a, b].map((bus, i) =>
       createChangeApplier({ store: stores[i] as SyncStore, bus, counters: createCounters() }),
@@ -168,7 +176,7 @@ describe.skipIf(!withRedis)('event bus on Redis Streams, two instances', () => {
     const change = {
       entity: 'order:o1',
       version: 3,
-      topic: EventTopic.orderChanged,
+      topic: TestTopics.orderChanged,
       resolve: async () => {
         await new Promise((resolve) => setTimeout(resolve, 50));
         return { version: 3, occurredAt: '2026-01-01T00:00:00Z', payload: { id: 'o1' } };

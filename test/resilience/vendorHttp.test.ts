@@ -3,6 +3,7 @@ import type { Emulators } from '../../emulators/index.ts';
 import { createCounters } from '../../platform/counters.ts';
 import { createInProcessRateLimiter } from '../../subgraphs/kit/rateLimiter.ts';
 import type { ResilienceSettings } from '../../subgraphs/kit/resilience.ts';
+import { squareWire } from '../../subgraphs/kit/square/squareWire.ts';
 import type { UpstreamError } from '../../subgraphs/kit/upstreamErrors.ts';
 import { createVendorHttp } from '../../subgraphs/kit/vendorHttp.ts';
 import { startTestEmulators, TOKEN } from '../emulators/square-client.ts';
@@ -36,6 +37,7 @@ function client(
     token: TOKEN,
     timeoutMs,
     counters,
+    wire: squareWire,
     resilience,
     rateLimiter: createInProcessRateLimiter(),
   });

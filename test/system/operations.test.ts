@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalSystem } from '../../dev/localSystem.ts';
 import { DEFAULT_TOKEN } from '../../emulators/index.ts';
 import { createWorld } from '../../emulators/world.ts';
-import { EventTopic } from '../../subgraphs/kit/eventBus.ts';
+import { orderChangedTopic } from '../../subgraphs/pos/webhooks.ts';
 import { squareClient } from '../emulators/square-client.ts';
 import { openOrdersNewestFirst } from '../expected.ts';
 import { postGraphQL } from '../graphqlClient.ts';
@@ -179,7 +179,7 @@ describe('event lag', () => {
       expect(delivered).toBeLessThan(events * 5);
 
       const subgraph = await (await fetch(new URL('/metrics', fresh.pos.url))).text();
-      const webhook = { service: 'pos', source: 'webhook', topic: EventTopic.orderChanged };
+      const webhook = { service: 'pos', source: 'webhook', topic: orderChangedTopic };
       expect(sample(subgraph, 'vendor_change_lag_seconds_count', webhook)).toBe(events);
       expect(
         sample(subgraph, 'vendor_change_lag_seconds_count', { source: 'reconcile' }),

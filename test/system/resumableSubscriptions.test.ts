@@ -2,8 +2,8 @@ import type { ExecutionResult } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalSystem } from '../../dev/localSystem.ts';
 import { createWorld } from '../../emulators/world.ts';
-import { EventTopic } from '../../subgraphs/kit/eventBus.ts';
 import type { Order } from '../../subgraphs/pos/client.ts';
+import { orderChangedTopic } from '../../subgraphs/pos/webhooks.ts';
 import { openOrdersNewestFirst } from '../expected.ts';
 import { headersFor } from '../graphqlClient.ts';
 import {
@@ -45,7 +45,7 @@ async function publishOrder(n: number): Promise<string> {
   const payload: Order = { ...order, version: nextVersion };
   await system.pos.bus.publish({
     id: `order:${order.id}:${nextVersion}`,
-    topic: EventTopic.orderChanged,
+    topic: orderChangedTopic,
     occurredAt: '2026-11-26T12:00:00Z',
     payload,
   });

@@ -3,9 +3,10 @@ import { DEFAULT_TOKEN, type Emulators, startEmulators } from '../../emulators/i
 import type { Order } from '../../emulators/square-types.ts';
 import { createWorld } from '../../emulators/world.ts';
 import { devGatewaySecret } from '../../platform/gatewayTrust.ts';
-import { type DomainEvent, EventTopic } from '../../subgraphs/kit/eventBus.ts';
+import type { DomainEvent } from '../../subgraphs/kit/eventBus.ts';
 import type { SubgraphSettings } from '../../subgraphs/kit/subgraphRuntime.ts';
 import { type PosSubgraph, startPosSubgraph } from '../../subgraphs/pos/start.ts';
+import { orderChangedTopic } from '../../subgraphs/pos/webhooks.ts';
 import { redisAvailable, testRedisUrl, uniqueNamespace } from '../redis.ts';
 import { orderUpdatedEvent, sendWebhook } from '../webhookSender.ts';
 
@@ -42,7 +43,7 @@ async function startPos(settings: Partial<SubgraphSettings> = {}): Promise<PosSu
 
 function orderEvents(pos: PosSubgraph): DomainEvent<{ id: string; version: number }>[] {
   const events: DomainEvent<{ id: string; version: number }>[] = [];
-  pos.bus.subscribe(EventTopic.orderChanged, (event) => {
+  pos.bus.subscribe(orderChangedTopic, (event) => {
     events.push(event as DomainEvent<{ id: string; version: number }>);
   });
   return events;

@@ -6,6 +6,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  * body)). The URL is the one registered with Square, exactly (scheme, host, port, path), not
  * the one the request arrived on, which a proxy may have rewritten. Compared in constant time.
  */
+export const SQUARE_SIGNATURE_HEADER = 'x-square-hmacsha256-signature';
+
 export function verifySquareSignature(check: {
   signatureKey: string;
   notificationUrl: string;
