@@ -13,9 +13,9 @@
 import type { LocalSystem } from '../dev/localSystem.ts';
 import type { FaultRule } from '../emulators/index.ts';
 import { createWorld } from '../emulators/world.ts';
+import { locationOverviewQuery } from '../schema/operations.ts';
 import { defaultResilience } from '../subgraphs/kit/resilience.ts';
 import { type GraphQLResponse, postGraphQL } from '../test/graphqlClient.ts';
-import { locationOverviewQuery } from '../test/readmeQuery.ts';
 import { startTestSystem } from '../test/system.ts';
 
 // Per-request log lines would bury the table this prints.

@@ -14,11 +14,8 @@ import autocannon from 'autocannon';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { devJwtSecret, mintDevToken } from '../gateway/auth/tokens.ts';
-import {
-  locationOverviewQuery,
-  orderChangedSubscription,
-} from '../gateway/explorer/exampleOperations.ts';
 import { runMain } from '../platform/config.ts';
+import { locationOverviewQuery, orderChangedSubscription } from '../schema/operations.ts';
 import { type ChildService, startChild } from './lib/childProcess.ts';
 
 const redisUrl = process.env.REDIS_URL || 'redis://127.0.0.1:6379';

@@ -8,8 +8,8 @@
 import type { LocalSystem } from '../dev/localSystem.ts';
 import { createWorld } from '../emulators/world.ts';
 import { defaultOperationLimits } from '../gateway/limits/operationLimits.ts';
+import { locationOverviewQuery } from '../schema/operations.ts';
 import { postGraphQL } from '../test/graphqlClient.ts';
-import { locationOverviewQuery } from '../test/readmeQuery.ts';
 import { startTestSystem } from '../test/system.ts';
 
 // Per-request log lines would bury the table this prints.

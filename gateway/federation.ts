@@ -7,18 +7,15 @@ import { forwardSubgraphExtensions, subgraphExtensionsPlugin } from './subgraphE
 import { createSubgraphFetcher } from './subgraphFetcher.ts';
 import { signSubgraphCalls } from './subgraphIdentity.ts';
 import { propagateTraceContext } from './subgraphTracing.ts';
+import type { ApolloSupergraphHook } from './supergraph/supergraphOwner.ts';
 
 export interface FederationOptions {
-  supergraphSdl: string;
-  /**
-   * Called once with a function that swaps in a new supergraph; `@apollo/gateway` then plans
-   * new operations on it without a restart (supergraph hot reload).
-   */
-  onUpdater?: (update: (supergraphSdl: string) => void) => void;
+  /** The supergraph owner's hook (supergraph/supergraphOwner.ts): the SDL and its updates. */
+  supergraph: ApolloSupergraphHook;
   /** Subgraph URLs that replace the supergraph's routing URLs, by subgraph name. */
   subgraphUrls: Record<string, string | undefined>;
   /** Signs the caller's identity onto every subgraph call (subgraphIdentity.ts). */
-  trustSecret?: string | undefined;
+  trustSecret: string;
   /** Where Apollo Server keeps persisted queries (apqStore.ts); default: in this process. */
   cache?: ApqStore | undefined;
 }
@@ -43,14 +40,11 @@ export function createFederatedServer(options: FederationOptions): {
         new RemoteGraphQLDataSource({ url: options.subgraphUrls[name] ?? url, fetcher }),
       ),
     );
-    return options.trustSecret ? signSubgraphCalls(source, options.trustSecret) : source;
+    return signSubgraphCalls(source, options.trustSecret);
   };
   const gateway = new ApolloGateway({
-    // A supergraph hook rather than a fixed string: it hands out the update callback.
-    supergraphSdl: async ({ update }) => {
-      options.onUpdater?.(update);
-      return { supergraphSdl: options.supergraphSdl };
-    },
+    // A supergraph hook rather than a fixed string: the owner keeps the update callback.
+    supergraphSdl: options.supergraph,
     buildService,
   });
   const server = new ApolloServer({

@@ -1,4 +1,5 @@
 import type { Route } from '../platform/httpServer.ts';
+import type { SupergraphState } from './supergraph/supergraphOwner.ts';
 
 /**
  * `/healthz`: the process answers. `/readyz`: the supergraph is loaded and every subgraph
@@ -40,15 +41,18 @@ export function healthRoute(): Route {
   };
 }
 
-export function readinessRoute(subgraphs: () => readonly { name: string; url: string }[]): Route {
+export function readinessRoute(state: () => SupergraphState): Route {
   return async (_req, res) => {
-    const checks = await checkSubgraphs(subgraphs());
-    const ready = checks.every((check) => check.status === 'up');
+    const current = state();
+    const checks =
+      current.phase === 'loaded' ? await checkSubgraphs(current.supergraph.subgraphs) : [];
+    const ready = current.phase === 'loaded' && checks.every((check) => check.status === 'up');
     res.writeHead(ready ? 200 : 503, { 'content-type': 'application/json' });
     res.end(
       JSON.stringify({
         status: ready ? 'ready' : 'not ready',
-        supergraph: 'loaded',
+        supergraph: current.phase,
+        ...(current.phase === 'loaded' ? { supergraphId: current.supergraph.id } : {}),
         subgraphs: checks,
       }),
     );

@@ -27,9 +27,9 @@ export interface GraphQLRequestBody {
 }
 
 export interface RequestGuardOptions {
-  schema: () => GraphQLSchema;
+  /** The current supergraph version's schema and field rules, read once per check. */
+  supergraph: () => { schema: GraphQLSchema; rules: FieldRules };
   verifier: TokenVerifier;
-  rules: () => FieldRules;
   limits: OperationLimits;
   /** `everyone` in development; `analysts` in production. */
   introspection: 'everyone' | 'analysts';
@@ -107,7 +107,7 @@ export function createRequestGuard(options: RequestGuardOptions): RequestGuard {
       typeof body.variables === 'object' && body.variables !== null
         ? (body.variables as Record<string, unknown>)
         : {};
-    const schema = options.schema();
+    const { schema, rules } = options.supergraph();
     const shape = measureOperation(
       schema,
       document,
@@ -128,7 +128,7 @@ export function createRequestGuard(options: RequestGuardOptions): RequestGuard {
         }),
       };
     }
-    const denied = forbiddenFields(schema, document, options.rules(), identity);
+    const denied = forbiddenFields(schema, document, rules, identity);
     if (denied.length > 0) return { error: forbidden(denied) };
     return { identity };
   };

@@ -6,20 +6,20 @@ import { createLogger } from '../platform/logger.ts';
 import { createMetrics } from '../platform/metrics.ts';
 import { traceIncomingRequest } from '../platform/spans.ts';
 import { createRedisApqStore } from './apqStore.ts';
-import { acknowledgeEnforcedSecurityFeatures, readFieldRules } from './auth/fieldRules.ts';
 import { createTokenVerifier, type TokenSource } from './auth/tokens.ts';
 import { explorerAssetsPrefix, explorerAssetsRoute } from './explorer/explorerAssets.ts';
 import { type ExplorerOptions, explorerPageRoute, wantsExplorer } from './explorer/explorerPage.ts';
 import { createFederatedServer } from './federation.ts';
 import { healthRoute, readinessRoute } from './health.ts';
 import type { OperationLimits } from './limits/operationLimits.ts';
-import { createRequestGuard, type RequestGuard } from './requestGuard.ts';
+import { createRequestGuard } from './requestGuard.ts';
 import { statusJsonRoute, statusPageRoute } from './statusPage.ts';
 import {
   type SubscriptionServer,
   startSubscriptionServer,
 } from './subscriptions/subscriptionServer.ts';
-import { watchSupergraph } from './supergraphWatcher.ts';
+import { createSupergraphOwner, type SupergraphOwner } from './supergraph/supergraphOwner.ts';
+import { watchSupergraph } from './supergraph/supergraphWatcher.ts';
 
 export interface GatewaySettings {
   host: string;
@@ -44,11 +44,8 @@ export interface GatewaySettings {
   watchSupergraph?: boolean;
   /** The browser explorer at `GET /graphql`: example tabs and preset headers. */
   explorer?: ExplorerOptions;
-  /**
-   * Caller authentication and request checks. Absent: anyone may call and nothing is signed
-   * (only for gateways over subgraphs that need no identity, such as the benchmark's).
-   */
-  auth?: GatewayAuth | undefined;
+  /** Caller authentication and request checks: required, every request passes them. */
+  auth: GatewayAuth;
   /** Shared by every gateway: the persisted-query store (apqStore.ts), under `cachePrefix`. */
   redisUrl?: string | undefined;
   cachePrefix?: string | undefined;
@@ -72,15 +69,18 @@ export interface RunningGateway extends ServiceHandle {
   subscriptions: SubscriptionServer;
   /** Requests, subscriptions and their resolutions, as exported on `/metrics`. */
   counters: Counters;
+  /** The supergraph version being served, and hot reloads. */
+  supergraph: SupergraphOwner;
 }
 
 export async function startGateway(settings: GatewaySettings): Promise<RunningGateway> {
   const { auth } = settings;
+  const counters = createCounters();
+  const metrics = createMetrics({ service: 'gateway', counters });
+  const logger = createLogger('gateway');
+  const supergraph = createSupergraphOwner({ subgraphUrls: settings.subgraphUrls });
   const composedSdl = await readFile(settings.supergraphPath, 'utf8');
-  let rules = readFieldRules(composedSdl);
-  const served = (sdl: string) => (auth ? acknowledgeEnforcedSecurityFeatures(sdl) : sdl);
-  const supergraphSdl = served(composedSdl);
-  let updateGateway: ((sdl: string) => void) | undefined;
+  supergraph.load(composedSdl);
   const apqStore = settings.redisUrl
     ? createRedisApqStore({
         url: settings.redisUrl,
@@ -88,26 +88,26 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
       })
     : undefined;
   const { server, buildService } = createFederatedServer({
-    supergraphSdl,
+    supergraph: supergraph.apolloHook,
     subgraphUrls: settings.subgraphUrls,
-    trustSecret: auth?.trustSecret,
+    trustSecret: auth.trustSecret,
     cache: apqStore,
-    onUpdater: (update) => {
-      updateGateway = update;
-    },
   });
-  const verifier = auth ? createTokenVerifier(auth.tokens) : undefined;
-  // Built once the subscription server has planned the API schema (below).
-  let guard: RequestGuard | undefined;
+  const verifier = createTokenVerifier(auth.tokens);
+  const guard = createRequestGuard({
+    supergraph: () => supergraph.current(),
+    verifier,
+    limits: auth.limits,
+    introspection: auth.introspection,
+    ...(auth.safelist ? { safelist: auth.safelist } : {}),
+    ...(apqStore ? { sharedPersisted: apqStore.documentFor } : {}),
+  });
   await server.start();
-  const counters = createCounters();
-  const metrics = createMetrics({ service: 'gateway', counters });
-  const logger = createLogger('gateway');
   const graphql = createGraphQLHandler({
     server,
+    // Every request passes the guard: there is no path around it (it fails closed).
     context: async (req, body) => {
       const requestId = req.headers['x-request-id'] as string;
-      if (!guard) return { requestId };
       const result = await guard.check(body, req.headers.authorization);
       if ('error' in result) throw result.error;
       return { identity: result.identity, requestId };
@@ -121,6 +121,7 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
   });
   const explorerPage = explorerPageRoute(settings.explorer ?? { examples: [] });
   const graphqlRoute = { route: '/graphql' };
+  const subgraphs = () => supergraph.current().subgraphs;
   const { server: http, origin } = await listen({
     host: settings.host,
     port: settings.port,
@@ -131,46 +132,31 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
           : traceIncomingRequest(req, res, graphqlRoute, () => graphql(req, res)),
       [`GET ${explorerAssetsPrefix}*`]: explorerAssetsRoute(),
       'GET /healthz': healthRoute(),
-      'GET /readyz': readinessRoute(() => subscriptions.subgraphs()),
+      'GET /readyz': readinessRoute(() => supergraph.state()),
       'GET /metrics': metrics.route(),
       'GET /status': statusPageRoute(),
-      'GET /status.json': statusJsonRoute(
-        () => subscriptions.subgraphs(),
-        () => ({
-          subscriptions: {
-            clients: subscriptions.subscriptions.subscribers(),
-            upstream: subscriptions.subscriptions.openUpstreams(),
-          },
-        }),
-      ),
+      'GET /status.json': statusJsonRoute(subgraphs, () => ({
+        subscriptions: {
+          clients: subscriptions.subscriptions.subscribers(),
+          upstream: subscriptions.subscriptions.openUpstreams(),
+        },
+      })),
     },
   });
   const subscriptions = startSubscriptionServer({
     http,
     apollo: server,
-    supergraphSdl,
-    subgraphUrls: settings.subgraphUrls,
+    supergraph,
     buildService,
     counters,
     metrics,
-    trustSecret: auth?.trustSecret,
+    trustSecret: auth.trustSecret,
     maxMessageBytes: settings.websocket?.maxMessageBytes,
     maxConnectionsPerClient: settings.websocket?.maxConnectionsPerClient,
     maxBacklog: settings.websocket?.maxBacklog,
     pingIntervalMs: settings.websocket?.pingIntervalMs,
-    auth: verifier ? { verifier, guard: () => guard as RequestGuard } : undefined,
+    auth: { verifier, guard },
   });
-  if (auth && verifier) {
-    guard = createRequestGuard({
-      schema: () => subscriptions.schema(),
-      verifier,
-      rules: () => rules,
-      limits: auth.limits,
-      introspection: auth.introspection,
-      ...(auth.safelist ? { safelist: auth.safelist } : {}),
-      ...(apqStore ? { sharedPersisted: apqStore.documentFor } : {}),
-    });
-  }
   metrics.gauge('graphql_subscriptions_open', 'Client subscriptions open on this gateway.', () =>
     subscriptions.subscriptions.subscribers(),
   );
@@ -179,18 +165,25 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
     'Subscriptions this gateway holds open at subgraphs.',
     () => subscriptions.subscriptions.openUpstreams(),
   );
+  metrics.gauge(
+    'upstream_subscriptions_live',
+    'Of those, the ones their subgraph has said are live on its event bus.',
+    () => subscriptions.subscriptions.establishedUpstreams(),
+  );
   // Supergraph hot reload: a new schema/supergraph.graphql is served without a restart; a
-  // version the gateway refuses (it fails composition checks) leaves the current one in place.
+  // version the gateway refuses leaves every piece on the current one.
   const stopWatching =
     settings.watchSupergraph === false
       ? () => {}
       : watchSupergraph(settings.supergraphPath, composedSdl, (text) => {
           try {
-            updateGateway?.(served(text));
-            subscriptions.updateSupergraph(served(text));
-            rules = readFieldRules(text);
+            const loaded = supergraph.load(text);
             counters.increment('supergraph_reloads', { result: 'applied' });
-            logger.info({ event: 'supergraph reloaded', path: settings.supergraphPath });
+            logger.info({
+              event: 'supergraph reloaded',
+              path: settings.supergraphPath,
+              id: loaded.id,
+            });
           } catch (error) {
             counters.increment('supergraph_reloads', { result: 'refused' });
             logger.error({ event: 'supergraph refused', reason: (error as Error).message });
@@ -200,11 +193,13 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
     url: `${origin}/graphql`,
     subscriptions,
     counters,
+    supergraph,
     async close() {
       stopWatching();
       await subscriptions.close();
       await closeServer(http);
       await server.stop();
+      supergraph.stop();
       await apqStore?.close();
     },
   };

@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import type { ExecutionResult } from 'graphql';
 import { type Client, createClient } from 'graphql-ws';
+import { expect } from 'vitest';
 import WebSocket from 'ws';
 import { headersFor } from './graphqlClient.ts';
 
@@ -33,14 +35,26 @@ export function rootField<T>(result: ExecutionResult | undefined, field: string)
   return value as T;
 }
 
+/**
+ * The operation ids of subscriptions made here and not yet awaited by `untilSubscribed`, by the
+ * gateway URL their client connected to; each subscribe message's id is chosen here so the
+ * gateway can be asked about exactly it.
+ */
+const pendingByUrl = new Map<string, { id: string; ended: Promise<unknown> }[]>();
+const idOfPayload = new WeakMap<object, string>();
+const urlOfClient = new WeakMap<Client, string>();
+
 /** A graphql-ws client; its `connection_init` carries the origin's default headers (graphqlClient.ts). */
 export function connect(url: string, connectionParams?: Record<string, unknown>): Client {
-  return createClient({
+  const client = createClient({
     url: url.replace(/^http/, 'ws'),
     webSocketImpl: WebSocket,
     retryAttempts: 0,
     connectionParams: connectionParams ?? headersFor(url),
+    generateID: (payload) => idOfPayload.get(payload) ?? randomUUID(),
   });
+  urlOfClient.set(client, url);
+  return client;
 }
 
 export function subscribe(
@@ -62,31 +76,44 @@ export function subscribe(
   const completed = new Promise<void>((resolve) => {
     complete = resolve;
   });
-  const dispose = client.subscribe(
-    { query, variables, ...(extensions ? { extensions } : {}) },
-    {
-      next: (received) => {
-        const { eventId, occurredAt, ...extensions } = (received.extensions ?? {}) as Record<
-          string,
-          unknown
-        >;
-        const { extensions: _, ...result } = received as ExecutionResult;
-        eventIds.push(typeof eventId === 'string' ? eventId : undefined);
-        occurredAts.push(typeof occurredAt === 'string' ? occurredAt : undefined);
-        results.push(Object.keys(extensions).length > 0 ? { ...result, extensions } : result);
-        for (const waiter of waiters) waiter();
-      },
-      error: (error) => fail(error),
-      complete: () => complete(),
+  const payload = { query, variables, ...(extensions ? { extensions } : {}) };
+  const url = urlOfClient.get(client);
+  let disposed = () => {};
+  const gone = new Promise<void>((resolve) => {
+    disposed = resolve;
+  });
+  if (url) {
+    const id = randomUUID();
+    idOfPayload.set(payload, id);
+    // One that fails, completes or is disposed is not waited for.
+    const ended = Promise.race([failure, completed, gone]);
+    pendingByUrl.set(url, [...(pendingByUrl.get(url) ?? []), { id, ended }]);
+  }
+  const dispose = client.subscribe(payload, {
+    next: (received) => {
+      const { eventId, occurredAt, ...extensions } = (received.extensions ?? {}) as Record<
+        string,
+        unknown
+      >;
+      const { extensions: _, ...result } = received as ExecutionResult;
+      eventIds.push(typeof eventId === 'string' ? eventId : undefined);
+      occurredAts.push(typeof occurredAt === 'string' ? occurredAt : undefined);
+      results.push(Object.keys(extensions).length > 0 ? { ...result, extensions } : result);
+      for (const waiter of waiters) waiter();
     },
-  );
+    error: (error) => fail(error),
+    complete: () => complete(),
+  });
   return {
     results,
     eventIds,
     occurredAts,
     failure,
     completed,
-    dispose,
+    dispose() {
+      disposed();
+      dispose();
+    },
     waitFor(count, timeoutMs = 10_000) {
       return new Promise((resolve, reject) => {
         const check = () => {
@@ -109,23 +136,42 @@ export function subscribe(
 }
 
 /**
- * Waits until the gateway has `subscribers` clients on `upstreams` open upstream
- * subscriptions, then a moment more: the subgraph has the subscription shortly after the
- * gateway asked for it, and events published before that are not delivered.
+ * Waits until every subscription made through `subscribe` on a client of this gateway is live:
+ * the gateway says its upstream subscription's subgraph has it on its event bus, so an event
+ * published from then on reaches it. Then checks the gateway holds at least `upstreams` open
+ * upstream subscriptions and `subscribers` client subscriptions.
  */
 export async function untilSubscribed(
-  gateway: { subscriptions: { subscriptions: { openUpstreams(): number; subscribers(): number } } },
+  gateway: {
+    url: string;
+    subscriptions: {
+      whenLive(operationId: string): Promise<void> | undefined;
+      subscriptions: { openUpstreams(): number; subscribers(): number };
+    };
+  },
   upstreams: number,
   subscribers = 1,
 ): Promise<void> {
+  const pending = pendingByUrl.get(gateway.url) ?? [];
+  pendingByUrl.delete(gateway.url);
+  const deadline = Date.now() + 5_000;
+  await Promise.all(
+    pending.map(async ({ id, ended }) => {
+      let over = false;
+      void ended.then(() => {
+        over = true;
+      });
+      // The subscribe message is on its way: poll until the gateway has handled it.
+      let live = gateway.subscriptions.whenLive(id);
+      while (!live && !over) {
+        if (Date.now() > deadline) throw new Error(`subscription ${id} never reached the gateway`);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        live = gateway.subscriptions.whenLive(id);
+      }
+      if (live) await Promise.race([live, ended]);
+    }),
+  );
   const { subscriptions } = gateway.subscriptions;
-  for (
-    let i = 0;
-    i < 500 &&
-    (subscriptions.openUpstreams() < upstreams || subscriptions.subscribers() < subscribers);
-    i++
-  ) {
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  await new Promise((resolve) => setTimeout(resolve, 100));
+  expect(subscriptions.openUpstreams()).toBeGreaterThanOrEqual(upstreams);
+  expect(subscriptions.subscribers()).toBeGreaterThanOrEqual(subscribers);
 }

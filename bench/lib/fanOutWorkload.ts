@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { acknowledgeEnforcedSecurityFeatures } from '../../gateway/auth/fieldRules.ts';
-import { orderChangedSubscription } from '../../gateway/explorer/exampleOperations.ts';
+import { orderChangedSubscription } from '../../schema/operations.ts';
 import { benchSecrets, benchSecretsEnv, signedIdentityHeaders } from './benchIdentity.ts';
 import { type ChildService, startChild } from './childProcess.ts';
 import { startRestaurantBackend } from './restaurantBackend.ts';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { acknowledgeEnforcedSecurityFeatures } from '../../gateway/auth/fieldRules.ts';
-import { locationOverviewQuery } from '../../test/readmeQuery.ts';
+import { locationOverviewQuery } from '../../schema/operations.ts';
 import { benchBearerToken, signedIdentityHeaders } from './benchIdentity.ts';
 import { startChild } from './childProcess.ts';
 import { startRestaurantBackend } from './restaurantBackend.ts';

@@ -5,7 +5,6 @@ import {
   type DocumentNode,
   type ExecutionResult,
   GraphQLError,
-  type GraphQLSchema,
   parse,
   print,
   validate,
@@ -19,6 +18,8 @@ import { type Identity, signIdentity } from '../../platform/gatewayTrust.ts';
 import type { Metrics } from '../../platform/metrics.ts';
 import type { TokenVerifier } from '../auth/tokens.ts';
 import type { RequestGuard } from '../requestGuard.ts';
+import type { LoadedSupergraph } from '../supergraph/loadedSupergraph.ts';
+import type { SupergraphOwner } from '../supergraph/supergraphOwner.ts';
 import {
   createFederatedSubscriptions,
   type FederatedSubscriptions,
@@ -26,7 +27,6 @@ import {
 import { startHeartbeat } from './heartbeat.ts';
 import { nextPayload, spliceSerializedPayloads } from './serializeOnce.ts';
 import { createSubgraphSockets } from './subgraphSockets.ts';
-import { createSubscriptionPlanner } from './subscriptionPlanner.ts';
 
 /**
  * graphql-ws on the gateway's `/graphql` path (the same path as HTTP): subscriptions run as
@@ -36,20 +36,23 @@ import { createSubscriptionPlanner } from './subscriptionPlanner.ts';
 export interface SubscriptionServer {
   subscriptions: FederatedSubscriptions;
   counters: Counters;
-  /** Each subgraph's name and URL (routing URL, or its override). */
-  subgraphs(): { name: string; url: string }[];
-  /** The API schema operations are validated against. */
-  schema(): GraphQLSchema;
-  /** Plans new subscriptions on a new supergraph; running ones stay while still valid. */
-  updateSupergraph(supergraphSdl: string): void;
+  /**
+   * For a graphql-ws operation id a client chose: resolves once its upstream subscription is
+   * live at the subgraph (events published from then on reach it); undefined until the
+   * subscribe message has been handled.
+   */
+  whenLive(operationId: string): Promise<void> | undefined;
   close(): Promise<void>;
 }
 
 export interface SubscriptionServerOptions {
   http: Server;
   apollo: ApolloServer<BaseContext>;
-  supergraphSdl: string;
-  subgraphUrls: Record<string, string | undefined>;
+  /**
+   * Plans, schema and subgraphs come from its current version; after a swap, running
+   * subscriptions stay while the new schema still accepts them.
+   */
+  supergraph: SupergraphOwner;
   /** The data source queries use for a subgraph (pooled fetcher, identity, trace context). */
   buildService: (subgraph: { name: string; url: string }) => GraphQLDataSource;
   counters: Counters;
@@ -57,11 +60,11 @@ export interface SubscriptionServerOptions {
   metrics: Pick<Metrics, 'observe'>;
   /**
    * Authentication on `connection_init` (`connectionParams.authorization`, as over HTTP) and the
-   * request checks per subscription; absent: no authentication (benchmarks only).
+   * request checks per subscription: a socket without a verified identity runs nothing.
    */
-  auth?: { verifier: TokenVerifier; guard: () => RequestGuard } | undefined;
+  auth: { verifier: TokenVerifier; guard: RequestGuard };
   /** Signs the caller's identity for the subgraphs (gatewayTrust.ts). */
-  trustSecret?: string | undefined;
+  trustSecret: string;
   /** Largest graphql-ws message accepted (default 64 KiB). */
   maxMessageBytes?: number | undefined;
   /** Most graphql-ws connections one client address may hold (default 1000). */
@@ -124,37 +127,41 @@ export const defaultPingIntervalMs = 30_000;
 const gatewayIdentity: Identity = { subject: 'gateway', roles: [], locationIds: [], scopes: [] };
 
 export function startSubscriptionServer(options: SubscriptionServerOptions): SubscriptionServer {
-  let planner = createSubscriptionPlanner(options.supergraphSdl);
+  const { counters, trustSecret, auth, supergraph } = options;
   const urlOf = (name: string) => {
-    const url = options.subgraphUrls[name] ?? planner.subgraphs.find((s) => s.name === name)?.url;
+    const url = supergraph.current().subgraphs.find((s) => s.name === name)?.url;
     if (!url) throw new GraphQLError(`unknown subgraph ${name}`);
     return url;
   };
-  const { counters, trustSecret, auth } = options;
-  const dataSourcesFor = (subgraphs: readonly { name: string }[]): ServiceMap =>
-    Object.fromEntries(
-      subgraphs.map(({ name }) => [name, options.buildService({ name, url: urlOf(name) })]),
-    );
-  let dataSources = dataSourcesFor(planner.subgraphs);
-  const sockets = createSubgraphSockets(
-    trustSecret ? { connectionParams: () => signIdentity(gatewayIdentity, trustSecret) } : {},
-  );
+  // The entity fetches' data sources, built once per supergraph version.
+  const dataSources = new WeakMap<LoadedSupergraph, ServiceMap>();
+  const dataSourcesOf = (loaded: LoadedSupergraph): ServiceMap => {
+    let map = dataSources.get(loaded);
+    if (!map) {
+      map = Object.fromEntries(
+        loaded.subgraphs.map((subgraph) => [subgraph.name, options.buildService(subgraph)]),
+      );
+      dataSources.set(loaded, map);
+    }
+    return map;
+  };
+  const sockets = createSubgraphSockets({
+    connectionParams: () => signIdentity(gatewayIdentity, trustSecret),
+  });
   const subscriptions = createFederatedSubscriptions({
-    planner: () => planner,
-    dataSources: () => dataSources,
+    planner: () => supergraph.current().planner,
+    dataSources: () => dataSourcesOf(supergraph.current()),
     subgraphUrl: urlOf,
-    ...(trustSecret
-      ? {
-          signedIdentity: (context: Record<string, unknown>) =>
-            context.identity ? signIdentity(context.identity as Identity, trustSecret) : {},
-        }
-      : {}),
+    signedIdentity: (context: Record<string, unknown>) =>
+      context.identity ? signIdentity(context.identity as Identity, trustSecret) : {},
     sockets,
     counters,
     metrics: options.metrics,
     maxBacklog: options.maxBacklog,
   });
   const identities = new WeakMap<object, Identity>();
+  // Bounded: an entry only matters while someone may ask about a subscription just opened.
+  const live = new LRUCache<string, Promise<void>>({ max: 10_000 });
   // Thousands of clients subscribe with the same few documents: each is parsed and validated
   // once, and one syntax tree is shared by all of them (memory per subscriber; the CPU of a
   // reconnect storm). Emptied when the supergraph changes.
@@ -164,7 +171,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
     if (!document) {
       try {
         const parsed = parse(query);
-        const errors = validate(planner.schema, parsed);
+        const errors = validate(supergraph.current().schema, parsed);
         document = errors.length > 0 ? errors : parsed;
       } catch (error) {
         document = [error instanceof GraphQLError ? error : new GraphQLError(String(error))];
@@ -202,9 +209,8 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
       : () => {};
   const server = serveGraphQLWs(
     {
-      schema: () => planner.schema,
+      schema: () => supergraph.current().schema,
       onConnect: async (ctx) => {
-        if (!auth) return true;
         const params = ctx.connectionParams ?? {};
         const authorization = params.authorization ?? params.Authorization;
         try {
@@ -221,15 +227,16 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
       },
       onSubscribe: (ctx, _id, payload) => {
         const identity = identities.get(ctx);
-        if (auth && identity) {
-          const result = auth.guard().checkOperation(payload, identity);
-          if ('error' in result) return [result.error];
-        }
+        // onConnect refused every socket without one; a missing identity here is a bug, refused.
+        if (!identity)
+          return [new GraphQLError('unauthenticated', { extensions: { code: 'UNAUTHENTICATED' } })];
+        const result = auth.guard.checkOperation(payload, identity);
+        if ('error' in result) return [result.error];
         // Returning the arguments skips graphql-ws's own parse and validation.
         const document = validDocument(payload.query);
         if (!('kind' in document)) return document;
         return {
-          schema: planner.schema,
+          schema: supergraph.current().schema,
           document,
           variableValues: payload.variables ?? null,
           operationName: payload.operationName ?? null,
@@ -238,8 +245,9 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
       // A shared event's result is serialized once for all its subscribers.
       onNext: (ctx, id, _payload, _args, result) => nextPayload(ctx.extra.socket, id, result),
       // The resume point rides beside the identity, never inside what is signed for subgraphs.
-      context: (ctx, _id, payload) => ({
+      context: (ctx, id, payload) => ({
         identity: identities.get(ctx),
+        operationId: id,
         lastEventId: lastEventIdOf(payload.extensions) ?? lastEventIdOf(ctx.connectionParams),
       }),
       execute: async (args): Promise<ExecutionResult> => {
@@ -256,30 +264,34 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
           errors: [new GraphQLError('incremental delivery is not supported over graphql-ws')],
         };
       },
-      subscribe: (args) =>
-        subscriptions.subscribe({
+      subscribe: (args) => {
+        const subscription = subscriptions.subscribe({
           document: args.document,
           operationName: args.operationName ?? undefined,
           variables: (args.variableValues ?? {}) as Record<string, unknown>,
           context: (args.contextValue ?? {}) as Record<string, unknown>,
           scope: sharingScope((args.contextValue as { identity?: Identity } | undefined)?.identity),
           lastEventId: (args.contextValue as { lastEventId?: string } | undefined)?.lastEventId,
-        }),
+        });
+        const { operationId } = (args.contextValue ?? {}) as { operationId?: string };
+        if (operationId) live.set(operationId, subscription.live);
+        return subscription;
+      },
     },
     wss,
   );
+  // A new version: documents are validated afresh, and running subscriptions it no longer
+  // accepts end with SUPERGRAPH_CHANGED.
+  const stopFollowing = supergraph.onLoaded((next) => {
+    documents.clear();
+    subscriptions.revalidate((document) => validate(next.schema, document).length === 0);
+  });
   return {
     subscriptions,
     counters,
-    schema: () => planner.schema,
-    updateSupergraph(supergraphSdl) {
-      planner = createSubscriptionPlanner(supergraphSdl);
-      documents.clear();
-      dataSources = dataSourcesFor(planner.subgraphs);
-      subscriptions.revalidate((document) => validate(planner.schema, document).length === 0);
-    },
-    subgraphs: () => planner.subgraphs.map(({ name }) => ({ name, url: urlOf(name) })),
+    whenLive: (operationId) => live.get(operationId),
     async close() {
+      stopFollowing();
       stopHeartbeat();
       // Sockets first, with 1001: a client reconnects and subscribes again (elsewhere), where a
       // `complete` would tell it the subscription is over for good.

@@ -1,4 +1,5 @@
 import { historyExpired } from '../../platform/errors.ts';
+import { createPushIterator } from '../../platform/pushIterator.ts';
 
 /**
  * Domain events between the parts of a subgraph: the webhook receiver and the reconciliation
@@ -45,6 +46,11 @@ export interface EventBus {
    * are no longer kept (or the position is not one this bus gave out).
    */
   history(topic: EventTopic, after: string): Promise<DomainEvent[] | 'expired'>;
+  /**
+   * Resolves once an event published from now on reaches this bus's subscribers (Redis: its
+   * reader holds a position in every stream). What to await instead of waiting a while.
+   */
+  ready(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -106,6 +112,7 @@ export function createInProcessEventBus(
       handlers.deliver(positioned);
     },
     subscribe: handlers.subscribe,
+    ready: async () => {},
     async history(topic, after) {
       const parsed = parsePosition(after);
       if (!parsed || parsed[0] !== epoch) return 'expired';
@@ -168,21 +175,26 @@ export async function eventsOf<P>(
   filter: (payload: P) => boolean,
   cursor: EventCursor = {},
 ): Promise<AsyncIterableIterator<DomainEvent<P>>> {
-  const queue: DomainEvent<P>[] = [];
-  let wake: (() => void) | undefined;
-  let done = false;
   let last = cursor.after;
+  let unsubscribe = () => {};
+  const events = createPushIterator<DomainEvent<P>>({
+    onDeliver: (event) => {
+      cursor.delivered = event.position;
+      cursor.deliveredOccurredAt = event.occurredAt;
+      cursor.deliveredTraceparent = event.traceparent;
+    },
+    onClose: () => unsubscribe(),
+  });
   const accept = (event: DomainEvent) => {
-    if (done || !filter(event.payload as P)) return;
+    if (events.ended || !filter(event.payload as P)) return;
     // Live events that the history already gave (or that precede the resume point) are skipped.
     if (last && event.position && comparePositions(event.position, last) <= 0) return;
     if (event.position) last = event.position;
-    queue.push(event as DomainEvent<P>);
-    wake?.();
+    events.push(event as DomainEvent<P>);
   };
   let replaying = cursor.after !== undefined;
   const held: DomainEvent[] = [];
-  const unsubscribe = bus.subscribe(topic, (event) => {
+  unsubscribe = bus.subscribe(topic, (event) => {
     if (replaying) held.push(event);
     else accept(event);
   });
@@ -199,37 +211,5 @@ export async function eventsOf<P>(
     replaying = false;
     for (const event of held.splice(0)) accept(event);
   }
-  const finish = async (): Promise<IteratorResult<DomainEvent<P>>> => {
-    done = true;
-    unsubscribe();
-    wake?.();
-    return { done: true, value: undefined };
-  };
-  const iterator: AsyncIterableIterator<DomainEvent<P>> = {
-    [Symbol.asyncIterator]() {
-      return iterator;
-    },
-    async next() {
-      while (!done) {
-        const event = queue.shift();
-        if (event) {
-          cursor.delivered = event.position;
-          cursor.deliveredOccurredAt = event.occurredAt;
-          cursor.deliveredTraceparent = event.traceparent;
-          return { done: false, value: event };
-        }
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-        });
-        wake = undefined;
-      }
-      return { done: true, value: undefined };
-    },
-    return: finish,
-    throw: async (error) => {
-      await finish();
-      throw error;
-    },
-  };
-  return iterator;
+  return events;
 }

@@ -112,6 +112,7 @@ export function createRedisEventBus(options: RedisEventBusOptions): EventBus {
       );
     },
     subscribe: handlers.subscribe,
+    ready: () => started,
     async history(topic, after) {
       if (!parsePosition(after)) return 'expired';
       await started;

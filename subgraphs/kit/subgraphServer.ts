@@ -4,7 +4,7 @@ import { ApolloServer, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
-import { GraphQLError, parse } from 'graphql';
+import { type ExecutionResult, GraphQLError, parse } from 'graphql';
 // Aliased: Biome's React rules would take a `use` prefix for a React hook.
 import { useServer as serveGraphQLWs } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -24,6 +24,39 @@ const resumePoint = (extensions: unknown): string | undefined => {
   const lastEventId = (extensions as { lastEventId?: unknown } | undefined)?.lastEventId;
   return typeof lastEventId === 'string' && lastEventId ? lastEventId : undefined;
 };
+
+const announcesEstablished = (extensions: unknown): boolean =>
+  (extensions as { announceEstablished?: unknown } | undefined)?.announceEstablished === true;
+
+const isAsyncIterable = (value: unknown): value is AsyncIterable<ExecutionResult> =>
+  typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
+
+/**
+ * The stream of a subscription that is already attached to the event bus (its resolver's
+ * subscribe has run), behind a first result with no data that says so. Not an async generator:
+ * a generator's `return()` waits while it awaits the next event, and the client that left
+ * would hold its bus listener until then.
+ */
+function announced(source: AsyncIterable<ExecutionResult>): AsyncIterableIterator<ExecutionResult> {
+  const events = source[Symbol.asyncIterator]();
+  let said = false;
+  const iterator: AsyncIterableIterator<ExecutionResult> = {
+    [Symbol.asyncIterator]: () => iterator,
+    next() {
+      if (said) return events.next();
+      said = true;
+      return Promise.resolve({ done: false, value: { extensions: { established: true } } });
+    },
+    return: async (value?: unknown) =>
+      (await events.return?.(value)) ?? { done: true, value: undefined },
+    throw: async (error?: unknown) => {
+      if (events.throw) return events.throw(error);
+      await events.return?.();
+      throw error;
+    },
+  };
+  return iterator;
+}
 
 /** The subgraph's SDL, from `schema/<name>.graphql` (SDL never lives in TypeScript). */
 export async function readSubgraphSdl(name: string): Promise<string> {
@@ -122,6 +155,12 @@ export async function startSubgraphServer<C extends BaseContext>(
         )),
         eventCursor: { after: resumePoint(payload.extensions) } satisfies EventCursor,
       }),
+      // The gateway asks to be told when the subscription is live on the bus (graphql-ws has
+      // no acknowledgement): once the resolver's stream exists, a first result says so.
+      onOperation: (_ctx, _id, payload, _args, result) =>
+        announcesEstablished(payload.extensions) && isAsyncIterable(result)
+          ? announced(result)
+          : undefined,
       onNext: (_ctx, _id, _payload, args, result) => {
         const event = eventExtensions(
           (args.contextValue as { eventCursor?: EventCursor }).eventCursor,

@@ -20,9 +20,8 @@ async function guardFor(
   options: { introspection?: 'everyone' | 'analysts'; safelist?: Map<string, string> } = {},
 ) {
   return createRequestGuard({
-    schema: () => schema,
+    supergraph: () => ({ schema, rules: readFieldRules(sdl) }),
     verifier: createTokenVerifier({ secret }),
-    rules: () => readFieldRules(sdl),
     limits: defaultOperationLimits,
     introspection: options.introspection ?? 'everyone',
     ...(options.safelist ? { safelist: options.safelist } : {}),

@@ -116,19 +116,21 @@ describe.skipIf(!withRedis)('event bus on Redis Streams, two instances', () => {
     const seenB: DomainEvent[] = [];
     a.subscribe(TestTopics.orderChanged, (event) => seenA.push(event));
     b.subscribe(TestTopics.orderChanged, (event) => seenB.push(event));
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await Promise.all([a.ready(), b.ready()]);
     await a.publish(order(1));
     await b.publish(order(2));
-    await eventually(() => seenA.length >= 2 && seenB.length >= 2);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(seenA.map((e) => e.id)).toEqual(['order:o1:1', 'order:o2:1']);
+    // Each instance reads the stream in order: once the last one published is seen, a second
+    // copy of an earlier one would have been seen before it.
+    await a.publish(order(3));
+    await eventually(() => seenA.length >= 3 && seenB.length >= 3);
+    expect(seenA.map((e) => e.id)).toEqual(['order:o1:1', 'order:o2:1', 'order:o3:1']);
     expect(seenB).toEqual(seenA);
     expect(seenA[0]?.position).toMatch(/^\d+-\d+$/);
   });
 
   it('a subscriber resumes on the other instance from its last position, then gets live events', async () => {
     const [a, b] = busPair(uniqueNamespace('bus'));
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await Promise.all([a.ready(), b.ready()]);
     const onA = await eventsOf(a, TestTopics.orderChanged, () => true);
     await a.publish(order(1));
     const [first] = await take(onA, 1);
@@ -149,7 +151,7 @@ describe.skipIf(!withRedis)('event bus on Redis Streams, two instances', () => {
 
   it('says HISTORY_EXPIRED once the stream was trimmed past the position', async () => {
     const [a, b] = busPair(uniqueNamespace('bus'), 1);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await Promise.all([a.ready(), b.ready()]);
     const onA = await eventsOf(a, TestTopics.orderChanged, () => true);
     await a.publish(order(1));
     const [first] = await take(onA, 1);
@@ -169,7 +171,7 @@ describe.skipIf(!withRedis)('event bus on Redis Streams, two instances', () => {
     );
     const seen: DomainEvent[] = [];
     a.subscribe(TestTopics.orderChanged, (event) => seen.push(event));
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await Promise.all([a.ready(), b.ready()]);
     const appliers = [a, b].map((bus, i) =>
       createChangeApplier({ store: stores[i] as SyncStore, bus, counters: createCounters() }),
     );
@@ -184,7 +186,20 @@ describe.skipIf(!withRedis)('event bus on Redis Streams, two instances', () => {
     };
     const results = await Promise.all(appliers.map((applier) => applier.apply(change, 'webhook')));
     expect(results.sort()).toEqual(['published', 'stale']);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(seen.map((e) => e.id)).toEqual(['order:o1:3']);
+    // A later change closes the window in which a second copy of the first could arrive.
+    await appliers[0]?.apply(
+      {
+        ...change,
+        entity: 'order:o2',
+        resolve: async () => ({
+          version: 3,
+          occurredAt: '2026-01-01T00:00:00Z',
+          payload: { id: 'o2' },
+        }),
+      },
+      'webhook',
+    );
+    await eventually(() => seen.length >= 2);
+    expect(seen.map((e) => e.id)).toEqual(['order:o1:3', 'order:o2:3']);
   });
 });

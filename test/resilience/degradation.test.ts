@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { LocalSystem, LocalSystemOptions } from '../../dev/localSystem.ts';
 import { createWorld } from '../../emulators/world.ts';
+import { locationOverviewQuery } from '../../schema/operations.ts';
 import { type GraphQLResponse, postGraphQL } from '../graphqlClient.ts';
-import { locationOverviewQuery } from '../readmeQuery.ts';
 import { startTestSystem } from '../system.ts';
 import { fastPolicies } from './fastPolicies.ts';
 

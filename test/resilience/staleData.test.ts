@@ -3,13 +3,13 @@ import type { LocalSystem } from '../../dev/localSystem.ts';
 import { createWorld } from '../../emulators/world.ts';
 import { createCounters } from '../../platform/counters.ts';
 import { ErrorCode } from '../../platform/errors.ts';
+import { locationOverviewQuery } from '../../schema/operations.ts';
 import { freshForMs } from '../../subgraphs/kit/cachePolicy.ts';
 import { createEntityCache } from '../../subgraphs/kit/entityCache.ts';
 import { createEntityStore } from '../../subgraphs/kit/entityStore.ts';
 import { staleDataSoFar, withRequestScope } from '../../subgraphs/kit/requestScope.ts';
 import { UpstreamError } from '../../subgraphs/kit/upstreamErrors.ts';
 import { postGraphQL } from '../graphqlClient.ts';
-import { locationOverviewQuery } from '../readmeQuery.ts';
 import { startTestSystem } from '../system.ts';
 import { fastPolicies } from './fastPolicies.ts';
 

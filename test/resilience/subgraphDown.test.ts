@@ -6,13 +6,13 @@ import { defaultSupergraphPath } from '../../gateway/settings.ts';
 import { type RunningGateway, startGateway } from '../../gateway/startGateway.ts';
 import { devGatewaySecret } from '../../platform/gatewayTrust.ts';
 import type { ServiceHandle } from '../../platform/httpServer.ts';
+import { locationOverviewQuery } from '../../schema/operations.ts';
 import { startInventorySubgraph } from '../../subgraphs/inventory/start.ts';
 import type { SubgraphSettings } from '../../subgraphs/kit/subgraphRuntime.ts';
 import { startPosSubgraph } from '../../subgraphs/pos/start.ts';
 import { startSchedulingSubgraph } from '../../subgraphs/scheduling/start.ts';
 import { type GraphQLResponse, postGraphQL } from '../graphqlClient.ts';
 import { type SpawnedService, spawnService } from '../processes.ts';
-import { locationOverviewQuery } from '../readmeQuery.ts';
 import { authorizeByDefault, devGatewayAuth } from '../system.ts';
 import { fastPolicies } from './fastPolicies.ts';
 

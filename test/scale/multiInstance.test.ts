@@ -1,9 +1,10 @@
 import { createHash, createHmac } from 'node:crypto';
 import type { ExecutionResult } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { locationOverviewQuery } from '../../schema/operations.ts';
 import { headersFor, postGraphQL } from '../graphqlClient.ts';
 import { type SpawnedService, spawnService } from '../processes.ts';
-import { locationOverviewQuery } from '../readmeQuery.ts';
+import { sample } from '../prometheus.ts';
 import { redisAvailable, testRedisUrl, uniqueNamespace } from '../redis.ts';
 import { connect, subscribe } from '../subscriptionClient.ts';
 import { authorizeByDefault } from '../system.ts';
@@ -163,6 +164,16 @@ const orderChanged = /* GraphQL */ `
 const versions = (results: ExecutionResult[]) =>
   results.map((result) => (result.data?.orderChanged as { version: number } | undefined)?.version);
 
+/** Waits until the gateway holds `upstreams` or more upstream subscriptions, every one live. */
+async function untilLive(gatewayUrl: string, upstreams = 1): Promise<void> {
+  const allLive = async () => {
+    const scrape = await (await fetch(new URL('/metrics', gatewayUrl))).text();
+    const open = sample(scrape, 'upstream_subscriptions_open') ?? 0;
+    return open >= upstreams && sample(scrape, 'upstream_subscriptions_live') === open;
+  };
+  await expect.poll(allLive, { timeout: 10_000, interval: 20 }).toBe(true);
+}
+
 async function anOpenOrder(gatewayUrl: string): Promise<{ id: string; locationId: string }> {
   const { body } = await postGraphQL<{
     locations: { id: string; openOrders: { id: string }[] }[];
@@ -184,7 +195,7 @@ describe.skipIf(!withRedis)('two gateways and two instances of each subgraph on 
     const onA = subscribe(connect(deployment.gatewayA.url), orderChanged, {
       locationId: order.locationId,
     });
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await Promise.all([untilLive(deployment.gatewayA.url), untilLive(deployment.gatewayB.url)]);
     const changed = await bumpOrder(order.id);
     const event = orderUpdatedEvent(changed);
     expect(await deliver(deployment.pos.aUrl, event)).toEqual({ result: 'applied' });
@@ -195,9 +206,11 @@ describe.skipIf(!withRedis)('two gateways and two instances of each subgraph on 
     expect(onGatewayA).toEqual(onGatewayB);
     expect(onA.eventIds).toEqual(onB.eventIds);
     expect(onB.eventIds[0]).toMatch(/^\d+-\d+$/);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(onB.results).toHaveLength(1);
-    expect(onA.results).toHaveLength(1);
+    // A later change, arriving next on both, shows the first one came once.
+    const later = await bumpOrder(order.id);
+    await deliver(deployment.pos.bUrl, orderUpdatedEvent(later));
+    expect(versions(await onB.waitFor(2))).toEqual([changed.version, later.version]);
+    expect(versions(await onA.waitFor(2))).toEqual([changed.version, later.version]);
     onA.dispose();
     onB.dispose();
   });
@@ -259,7 +272,7 @@ describe.skipIf(!withRedis)('two gateways and two instances of each subgraph on 
     const order = await anOpenOrder(deployment.gatewayA.url);
     const variables = { locationId: order.locationId };
     const before = subscribe(connect(deployment.gatewayB.url), orderChanged, variables);
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await untilLive(deployment.gatewayB.url);
     const published: number[] = [];
     const publish = async () => {
       const changed = await bumpOrder(order.id);
@@ -285,7 +298,9 @@ describe.skipIf(!withRedis)('two gateways and two instances of each subgraph on 
     for (let i = 0; i < 200 && before.results.length + after.results.length < expected; i++) {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // One more change, arriving after all the others, closes the window for duplicates.
+    await publish();
+    await after.waitFor(published.length - before.results.length, 20_000);
     const received = [...versions(before.results), ...versions(after.results)];
     expect(received).toEqual(published);
     after.dispose();

@@ -4,9 +4,9 @@ import type { LocalSystem } from '../../dev/localSystem.ts';
 import { createWorld } from '../../emulators/world.ts';
 import { devJwtSecret, mintDevToken } from '../../gateway/auth/tokens.ts';
 import { devGatewaySecret, signIdentity } from '../../platform/gatewayTrust.ts';
+import { locationOverviewQuery } from '../../schema/operations.ts';
 import { openOrdersNewestFirst } from '../expected.ts';
 import { postGraphQL } from '../graphqlClient.ts';
-import { locationOverviewQuery } from '../readmeQuery.ts';
 import { startTestSystem } from '../system.ts';
 import { orderUpdatedEvent, sendWebhook } from '../webhookSender.ts';
 

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalSystem } from '../../dev/localSystem.ts';
 import { createWorld } from '../../emulators/world.ts';
 import { devJwtSecret, mintDevToken } from '../../gateway/auth/tokens.ts';
+import { orderChangedSubscription } from '../../schema/operations.ts';
 import { openOrdersNewestFirst } from '../expected.ts';
-import { orderChangedSubscription } from '../readmeQuery.ts';
 import { connect, rootField, subscribe, untilSubscribed } from '../subscriptionClient.ts';
 import { publishOrderEvent, startTestSystem } from '../system.ts';
 

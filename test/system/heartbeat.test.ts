@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { LocalSystem } from '../../dev/localSystem.ts';
 import { createWorld } from '../../emulators/world.ts';
-import { orderChangedSubscription } from '../readmeQuery.ts';
+import { orderChangedSubscription } from '../../schema/operations.ts';
 import { startTestSystem } from '../system.ts';
 
 /**

@@ -1,13 +1,16 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalSystem } from '../../dev/localSystem.ts';
 import { DEFAULT_TOKEN } from '../../emulators/index.ts';
 import { createWorld } from '../../emulators/world.ts';
+import { defaultSupergraphPath } from '../../gateway/settings.ts';
+import { locationOverviewQuery } from '../../schema/operations.ts';
 import { orderChangedTopic } from '../../subgraphs/pos/webhooks.ts';
 import { squareClient } from '../emulators/square-client.ts';
 import { openOrdersNewestFirst } from '../expected.ts';
 import { postGraphQL } from '../graphqlClient.ts';
 import { sample } from '../prometheus.ts';
-import { locationOverviewQuery } from '../readmeQuery.ts';
 import { connect, subscribe, untilSubscribed } from '../subscriptionClient.ts';
 import { startTestSystem } from '../system.ts';
 
@@ -36,6 +39,10 @@ describe('gateway operations endpoints', () => {
     expect(await response.json()).toEqual({
       status: 'ready',
       supergraph: 'loaded',
+      // The served version: the committed supergraph's SHA-256.
+      supergraphId: createHash('sha256')
+        .update(readFileSync(defaultSupergraphPath, 'utf8'))
+        .digest('hex'),
       subgraphs: [
         { name: 'inventory', status: 'up' },
         { name: 'pos', status: 'up' },

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { locationOverviewQuery } from '../../schema/operations.ts';
 import { postGraphQL } from '../graphqlClient.ts';
 import { type SpawnedService, spawnService } from '../processes.ts';
-import { locationOverviewQuery } from '../readmeQuery.ts';
 import { authorizeByDefault } from '../system.ts';
 
 const running: SpawnedService[] = [];

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalSystem } from '../../dev/localSystem.ts';
 import { createWorld } from '../../emulators/world.ts';
+import { locationOverviewQuery } from '../../schema/operations.ts';
 import { expectedOverview } from '../expected.ts';
 import { postGraphQL } from '../graphqlClient.ts';
-import { locationOverviewQuery } from '../readmeQuery.ts';
 import { startTestSystem } from '../system.ts';
 
 const world = createWorld({ seed: 7, now: new Date('2026-11-26T12:00:00Z') });

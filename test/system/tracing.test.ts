@@ -11,9 +11,9 @@ import type { LocalSystem } from '../../dev/localSystem.ts';
 import { createWorld } from '../../emulators/world.ts';
 import { closeServer } from '../../platform/httpServer.ts';
 import { installTracing, installTracingFromEnv, type Tracing } from '../../platform/tracing.ts';
+import { locationOverviewQuery } from '../../schema/operations.ts';
 import { openOrdersNewestFirst } from '../expected.ts';
 import { postGraphQL } from '../graphqlClient.ts';
-import { locationOverviewQuery } from '../readmeQuery.ts';
 import { connect, subscribe, untilSubscribed } from '../subscriptionClient.ts';
 import { startTestSystem } from '../system.ts';
 

@@ -2,8 +2,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { LocalSystem, LocalSystemOptions } from '../../dev/localSystem.ts';
 import { createWorld, type World } from '../../emulators/world.ts';
 import { defaultOperationLimits } from '../../gateway/limits/operationLimits.ts';
+import { locationOverviewQuery } from '../../schema/operations.ts';
 import { postGraphQL } from '../graphqlClient.ts';
-import { locationOverviewQuery } from '../readmeQuery.ts';
 import { redisAvailable, testRedisUrl, uniqueNamespace } from '../redis.ts';
 import { startTestSystem } from '../system.ts';
 
