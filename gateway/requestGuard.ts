@@ -8,6 +8,7 @@ import {
   parse,
 } from 'graphql';
 import { LRUCache } from 'lru-cache';
+import { ErrorCode } from '../platform/errors.ts';
 import type { Identity } from '../platform/gatewayTrust.ts';
 import { type FieldRules, forbidden, forbiddenFields } from './auth/fieldRules.ts';
 import type { TokenVerifier } from './auth/tokens.ts';
@@ -79,7 +80,7 @@ export function createRequestGuard(options: RequestGuardOptions): RequestGuard {
       return hash
         ? {
             error: new GraphQLError('PersistedQueryNotFound', {
-              extensions: { code: 'PERSISTED_QUERY_NOT_FOUND', http: { status: 200 } },
+              extensions: { code: ErrorCode.PERSISTED_QUERY_NOT_FOUND, http: { status: 200 } },
             }),
           }
         : { identity };
@@ -99,7 +100,7 @@ export function createRequestGuard(options: RequestGuardOptions): RequestGuard {
           operationName
             ? `Unknown operation named "${operationName}".`
             : 'Must provide operation name if query contains multiple operations.',
-          { extensions: { code: 'OPERATION_RESOLUTION_FAILURE', http: { status: 400 } } },
+          { extensions: { code: ErrorCode.OPERATION_RESOLUTION_FAILURE, http: { status: 400 } } },
         ),
       };
     }
@@ -124,7 +125,7 @@ export function createRequestGuard(options: RequestGuardOptions): RequestGuard {
     ) {
       return {
         error: new GraphQLError('introspection is only for analysts here', {
-          extensions: { code: 'INTROSPECTION_DISABLED', http: { status: 403 } },
+          extensions: { code: ErrorCode.INTROSPECTION_DISABLED, http: { status: 403 } },
         }),
       };
     }
@@ -172,6 +173,6 @@ function applySafelist(
     return undefined;
   }
   return new GraphQLError('operation is not in the safelist', {
-    extensions: { code: 'PERSISTED_QUERY_NOT_IN_SAFELIST', http: { status: 400 } },
+    extensions: { code: ErrorCode.PERSISTED_QUERY_NOT_IN_SAFELIST, http: { status: 400 } },
   });
 }

@@ -26,9 +26,53 @@ export const ErrorCode = {
    * events may have been missed, so the client refetches and subscribes afresh.
    */
   HISTORY_EXPIRED: 'HISTORY_EXPIRED',
+  /** No valid bearer token (gateway), or no valid gateway signature (subgraph): 401. */
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  /** The caller's scopes do not cover a field's `@requiresScopes` / `@authenticated`: 403. */
+  FORBIDDEN: 'FORBIDDEN',
+  /** Introspection by a caller the `INTROSPECTION` setting leaves out: 403. */
+  INTROSPECTION_DISABLED: 'INTROSPECTION_DISABLED',
+  /** An unknown `operationName`, or several operations and none named: 400. */
+  OPERATION_RESOLUTION_FAILURE: 'OPERATION_RESOLUTION_FAILURE',
+  /** A hash-only persisted query the gateway does not know: the client sends the document. */
+  PERSISTED_QUERY_NOT_FOUND: 'PERSISTED_QUERY_NOT_FOUND',
+  /** Safelist mode, and the document is not on it: 400. */
+  PERSISTED_QUERY_NOT_IN_SAFELIST: 'PERSISTED_QUERY_NOT_IN_SAFELIST',
+  DEPTH_LIMIT_EXCEEDED: 'DEPTH_LIMIT_EXCEEDED',
+  ALIAS_LIMIT_EXCEEDED: 'ALIAS_LIMIT_EXCEEDED',
+  COST_LIMIT_EXCEEDED: 'COST_LIMIT_EXCEEDED',
+  /** The request body is larger than `MAX_BODY_BYTES`: 413. */
+  BODY_TOO_LARGE: 'BODY_TOO_LARGE',
+  /** The request body is not a GraphQL request (e.g. not JSON): 400. */
+  BAD_REQUEST: 'BAD_REQUEST',
+  /** A subscriber fell `SUBSCRIPTION_MAX_BACKLOG` events behind and was let go. */
+  SLOW_SUBSCRIBER: 'SLOW_SUBSCRIBER',
+  /** The supergraph changed and a running subscription's operation is no longer valid. */
+  SUPERGRAPH_CHANGED: 'SUPERGRAPH_CHANGED',
+  /** No supergraph is loaded (before start, after stop): 503. */
+  SUPERGRAPH_NOT_LOADED: 'SUPERGRAPH_NOT_LOADED',
+  /** The subscription at the owning subgraph failed. */
+  SUBGRAPH_SUBSCRIPTION_ERROR: 'SUBGRAPH_SUBSCRIPTION_ERROR',
+  /** Anything unexpected; in production its message is masked. */
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/**
+ * Every WebSocket close code this system sends: the standard ones (RFC 6455) and graphql-ws's
+ * (its `CloseCode`, 44xx), named once.
+ */
+export const CloseCode = {
+  /** The gateway is shutting down: reconnect (elsewhere) and resubscribe. */
+  GoingAway: 1001,
+  /** Too many sockets from one client address. */
+  PolicyViolation: 1008,
+  /** A message over `WS_MAX_MESSAGE_BYTES`. */
+  MessageTooBig: 1009,
+  /** graphql-ws: `connection_init` refused (no or invalid token), or the token expired. */
+  Forbidden: 4403,
+} as const;
 
 export function notFound(kind: string, id: string): GraphQLError {
   return new GraphQLError(`${kind} not found: ${id}`, {
@@ -69,7 +113,8 @@ export async function orNull<V>(load: Promise<V>): Promise<V | null> {
 export function maskInternalErrors(production: boolean) {
   return (formatted: { message: string; extensions?: Record<string, unknown> }) =>
     production &&
-    (formatted.extensions?.code ?? 'INTERNAL_SERVER_ERROR') === 'INTERNAL_SERVER_ERROR'
-      ? { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }
+    (formatted.extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR) ===
+      ErrorCode.INTERNAL_SERVER_ERROR
+      ? { message: 'Internal server error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } }
       : formatted;
 }

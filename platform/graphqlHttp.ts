@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type ApolloServer, type BaseContext, HeaderMap } from '@apollo/server';
 import { GraphQLError } from 'graphql';
+import { ErrorCode } from './errors.ts';
 
 /**
  * Serves an Apollo Server over plain `node:http`, without a framework: the body is read with a
@@ -56,7 +57,12 @@ export function createGraphQLHandler<C extends BaseContext>(
     }
     const raw = await readBody(req, maxBodyBytes);
     if (raw === 'too-large') {
-      return sendGraphQLError(res, 413, 'BODY_TOO_LARGE', `body exceeds ${maxBodyBytes} bytes`);
+      return sendGraphQLError(
+        res,
+        413,
+        ErrorCode.BODY_TOO_LARGE,
+        `body exceeds ${maxBodyBytes} bytes`,
+      );
     }
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
@@ -67,7 +73,7 @@ export function createGraphQLHandler<C extends BaseContext>(
       try {
         body = raw === '' ? undefined : JSON.parse(raw);
       } catch {
-        return sendGraphQLError(res, 400, 'BAD_REQUEST', 'body is not valid JSON');
+        return sendGraphQLError(res, 400, ErrorCode.BAD_REQUEST, 'body is not valid JSON');
       }
     }
     operationName = operationLabel(body);

@@ -4,10 +4,12 @@ import {
   type GraphQLSchema,
   Kind,
   parse,
+  print,
   TypeInfo,
   visit,
   visitWithTypeInfo,
 } from 'graphql';
+import { ErrorCode } from '../../platform/errors.ts';
 import type { Identity } from '../../platform/gatewayTrust.ts';
 
 /**
@@ -60,14 +62,27 @@ export function readFieldRules(supergraphSdl: string): FieldRules {
 
 /**
  * `@apollo/gateway` refuses a supergraph that links `@authenticated` or `@requiresScopes` `for:
- * SECURITY`, rightly, since it would not enforce them. This gateway does (the request guard),
- * so it serves the supergraph with those two links unmarked; without the guard it must not.
+ * SECURITY`, rightly, since it would not enforce them. This gateway does (the request guard), so
+ * it serves the supergraph with the `for` argument of those two links removed. Done on the
+ * syntax tree, not the text, so a change in how composition prints the link cannot silently
+ * leave it in place; test/contracts/securityLinks.test.ts pins Apollo's refusal and acceptance.
  */
+const enforcedHere = /^https:\/\/specs\.apollo\.dev\/(?:authenticated|requiresScopes)\/v[\d.]+$/;
+
 export function acknowledgeEnforcedSecurityFeatures(supergraphSdl: string): string {
-  return supergraphSdl.replace(
-    /(@link\(url: "https:\/\/specs\.apollo\.dev\/(?:authenticated|requiresScopes)\/v[\d.]+"), for: SECURITY\)/g,
-    '$1)',
-  );
+  let changed = false;
+  const document = visit(parse(supergraphSdl), {
+    Directive(node) {
+      if (node.name.value !== 'link') return undefined;
+      const url = node.arguments?.find((arg) => arg.name.value === 'url')?.value;
+      if (url?.kind !== Kind.STRING || !enforcedHere.test(url.value)) return undefined;
+      const rest = node.arguments?.filter((arg) => arg.name.value !== 'for') ?? [];
+      if (rest.length === node.arguments?.length) return undefined;
+      changed = true;
+      return { ...node, arguments: rest };
+    },
+  });
+  return changed ? print(document) : supergraphSdl;
 }
 
 export function forbiddenFields(
@@ -102,6 +117,6 @@ function allowed(rule: FieldRule, identity: Identity | undefined): boolean {
 
 export function forbidden(fields: readonly string[]): GraphQLError {
   return new GraphQLError(`not allowed to read ${fields.join(', ')}`, {
-    extensions: { code: 'FORBIDDEN', fields, http: { status: 403 } },
+    extensions: { code: ErrorCode.FORBIDDEN, fields, http: { status: 403 } },
   });
 }

@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify, SignJWT } from 'jose';
+import { ErrorCode } from '../../platform/errors.ts';
 import type { Identity } from '../../platform/gatewayTrust.ts';
 
 /**
@@ -32,7 +33,7 @@ export interface TokenVerifier {
 
 export function unauthenticated(message: string): GraphQLError {
   return new GraphQLError(message, {
-    extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+    extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401 } },
   });
 }
 

@@ -15,6 +15,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
+import { ErrorCode } from '../../platform/errors.ts';
 
 /**
  * Static limits on an operation, checked at the gateway before planning: nesting depth, aliases,
@@ -121,13 +122,22 @@ export function limitError(
   limits: OperationLimits,
 ): GraphQLError | undefined {
   if (shape.depth > limits.maxDepth) {
-    return refuse('DEPTH_LIMIT_EXCEEDED', `depth ${shape.depth} exceeds ${limits.maxDepth}`);
+    return refuse(
+      ErrorCode.DEPTH_LIMIT_EXCEEDED,
+      `depth ${shape.depth} exceeds ${limits.maxDepth}`,
+    );
   }
   if (shape.aliases > limits.maxAliases) {
-    return refuse('ALIAS_LIMIT_EXCEEDED', `${shape.aliases} aliases exceed ${limits.maxAliases}`);
+    return refuse(
+      ErrorCode.ALIAS_LIMIT_EXCEEDED,
+      `${shape.aliases} aliases exceed ${limits.maxAliases}`,
+    );
   }
   if (shape.cost > limits.maxCost) {
-    return refuse('COST_LIMIT_EXCEEDED', `estimated cost ${shape.cost} exceeds ${limits.maxCost}`);
+    return refuse(
+      ErrorCode.COST_LIMIT_EXCEEDED,
+      `estimated cost ${shape.cost} exceeds ${limits.maxCost}`,
+    );
   }
   return undefined;
 }

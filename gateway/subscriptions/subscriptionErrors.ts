@@ -1,4 +1,5 @@
 import { type ExecutionResult, GraphQLError } from 'graphql';
+import { ErrorCode } from '../../platform/errors.ts';
 
 /** The results a federated subscription sends of its own, rather than resolving an event. */
 
@@ -11,7 +12,9 @@ export function slowSubscriber(backlog: number, lastEventId: string | undefined)
     errors: [
       new GraphQLError(
         `this subscriber fell ${backlog} events behind; subscribe again with extensions.lastEventId to resume`,
-        { extensions: { code: 'SLOW_SUBSCRIBER', ...(lastEventId ? { lastEventId } : {}) } },
+        {
+          extensions: { code: ErrorCode.SLOW_SUBSCRIBER, ...(lastEventId ? { lastEventId } : {}) },
+        },
       ),
     ],
   };
@@ -21,14 +24,14 @@ export function supergraphChanged(): ExecutionResult {
   return {
     errors: [
       new GraphQLError('the supergraph changed and this operation is no longer valid', {
-        extensions: { code: 'SUPERGRAPH_CHANGED' },
+        extensions: { code: ErrorCode.SUPERGRAPH_CHANGED },
       }),
     ],
   };
 }
 
 /** The subgraphs' code (platform/errors.ts) for a resume point older than the kept history. */
-export const historyExpiredCode = 'HISTORY_EXPIRED';
+export const historyExpiredCode = ErrorCode.HISTORY_EXPIRED;
 
 /** The subgraph's HISTORY_EXPIRED, passed on with the position the client resumed from. */
 export function historyExpired(message: string, lastEventId: string | undefined): ExecutionResult {
@@ -42,9 +45,9 @@ export function asGraphQLError(error: unknown): GraphQLError {
   if (error instanceof GraphQLError) return error;
   if (Array.isArray(error) && error[0]?.message) {
     return new GraphQLError(error[0].message, {
-      extensions: { code: 'SUBGRAPH_SUBSCRIPTION_ERROR' },
+      extensions: { code: ErrorCode.SUBGRAPH_SUBSCRIPTION_ERROR },
     });
   }
   const message = error instanceof Error ? error.message : 'subgraph subscription failed';
-  return new GraphQLError(message, { extensions: { code: 'SUBGRAPH_SUBSCRIPTION_ERROR' } });
+  return new GraphQLError(message, { extensions: { code: ErrorCode.SUBGRAPH_SUBSCRIPTION_ERROR } });
 }

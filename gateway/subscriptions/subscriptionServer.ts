@@ -14,6 +14,7 @@ import { useServer as serveGraphQLWs } from 'graphql-ws/use/ws';
 import { LRUCache } from 'lru-cache';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { Counters } from '../../platform/counters.ts';
+import { CloseCode, ErrorCode } from '../../platform/errors.ts';
 import { type Identity, signIdentity } from '../../platform/gatewayTrust.ts';
 import type { Metrics } from '../../platform/metrics.ts';
 import type { TokenVerifier } from '../auth/tokens.ts';
@@ -96,7 +97,7 @@ function closeWhenExpired(socket: WebSocket, expiresAt: number): void {
   const timer = setTimeout(
     () => {
       if (Date.now() < expiresAt) closeWhenExpired(socket, expiresAt);
-      else socket.close(4403, 'token expired');
+      else socket.close(CloseCode.Forbidden, 'token expired');
     },
     Math.max(0, wait),
   );
@@ -200,7 +201,8 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
       if (left === 0) perAddress.delete(address);
       else perAddress.set(address, left);
     });
-    if (open > maxPerAddress) socket.close(1008, 'too many connections from this client');
+    if (open > maxPerAddress)
+      socket.close(CloseCode.PolicyViolation, 'too many connections from this client');
   });
   const pingIntervalMs = options.pingIntervalMs ?? defaultPingIntervalMs;
   const stopHeartbeat =
@@ -229,7 +231,11 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
         const identity = identities.get(ctx);
         // onConnect refused every socket without one; a missing identity here is a bug, refused.
         if (!identity)
-          return [new GraphQLError('unauthenticated', { extensions: { code: 'UNAUTHENTICATED' } })];
+          return [
+            new GraphQLError('unauthenticated', {
+              extensions: { code: ErrorCode.UNAUTHENTICATED },
+            }),
+          ];
         const result = auth.guard.checkOperation(payload, identity);
         if ('error' in result) return [result.error];
         // Returning the arguments skips graphql-ws's own parse and validation.

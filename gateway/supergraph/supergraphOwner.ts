@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { ErrorCode } from '../../platform/errors.ts';
 import { type LoadedSupergraph, loadSupergraph } from './loadedSupergraph.ts';
 
 /**
@@ -37,7 +38,7 @@ export interface SupergraphOwner {
 
 export function notLoaded(phase: SupergraphState['phase']): GraphQLError {
   return new GraphQLError(`the supergraph is not loaded (${phase})`, {
-    extensions: { code: 'SUPERGRAPH_NOT_LOADED', http: { status: 503 } },
+    extensions: { code: ErrorCode.SUPERGRAPH_NOT_LOADED, http: { status: 503 } },
   });
 }
 

@@ -8,7 +8,7 @@ import { type ExecutionResult, GraphQLError, parse } from 'graphql';
 // Aliased: Biome's React rules would take a `use` prefix for a React hook.
 import { useServer as serveGraphQLWs } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { maskInternalErrors } from '../../platform/errors.ts';
+import { ErrorCode, maskInternalErrors } from '../../platform/errors.ts';
 import { type Identity, verifyIdentity } from '../../platform/gatewayTrust.ts';
 import { createGraphQLHandler, requestIdOf } from '../../platform/graphqlHttp.ts';
 import { closeServer, listen, type Route, type ServiceHandle } from '../../platform/httpServer.ts';
@@ -102,7 +102,7 @@ export async function startSubgraphServer<C extends BaseContext>(
     const result = verifyIdentity(headers, options.trustSecret, maxAgeMs ? { maxAgeMs } : {});
     if (!result.ok) {
       throw new GraphQLError(`only the gateway may call this subgraph: ${result.reason}`, {
-        extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+        extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401 } },
       });
     }
     return result.identity;
