@@ -73,7 +73,19 @@ export function createRequestGuard(options: RequestGuardOptions): RequestGuard {
     // Automatic persisted queries: a hash-only request is checked against the document the
     // hash stands for, with this request's variables, so limits cannot be bypassed by hash.
     const hash = persistedHash(body);
-    if (typeof body.query === 'string' && hash) persisted.set(hash, body.query);
+    if (typeof body.query === 'string' && hash) {
+      // Only a document that is what its hash names may be stored under it: a harmless document
+      // sent with the hash of another would otherwise be what later hash-only requests are
+      // checked against, while the other runs.
+      if (sha256(body.query) !== hash) {
+        return {
+          error: new GraphQLError('provided sha does not match query', {
+            extensions: { code: ErrorCode.PERSISTED_QUERY_HASH_MISMATCH, http: { status: 400 } },
+          }),
+        };
+      }
+      persisted.set(hash, body.query);
+    }
     const query =
       typeof body.query === 'string' ? body.query : hash ? persisted.get(hash) : undefined;
     if (query === undefined) {
@@ -142,7 +154,7 @@ export function createRequestGuard(options: RequestGuardOptions): RequestGuard {
         const hash = persistedHash(body);
         if (body.query === undefined && hash && !persisted.has(hash) && options.sharedPersisted) {
           const shared = await options.sharedPersisted(hash);
-          if (shared !== undefined) persisted.set(hash, shared);
+          if (shared !== undefined && sha256(shared) === hash) persisted.set(hash, shared);
         }
         return checkOperation(body, identity);
       } catch (error) {

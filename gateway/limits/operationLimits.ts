@@ -45,6 +45,20 @@ export interface OperationShape {
   introspection: boolean;
 }
 
+/** What a selection set adds at multiplier 1: cost and aliases scale with the lists above it. */
+interface Measure {
+  /** Levels of selection sets below this one. */
+  depthBelow: number;
+  aliases: number;
+  cost: number;
+  introspection: boolean;
+}
+
+/**
+ * Measures in time linear in the document: a fragment is measured once and its measure reused
+ * wherever it is spread (cost and aliases scale by the lists above the spread). Walking each
+ * spread afresh, a document of fragments that each spread the next twice took 2^depth steps.
+ */
 export function measureOperation(
   schema: GraphQLSchema,
   document: DocumentNode,
@@ -57,7 +71,13 @@ export function measureOperation(
     if (definition.kind === Kind.FRAGMENT_DEFINITION)
       fragments.set(definition.name.value, definition);
   }
-  const shape: OperationShape = { depth: 0, aliases: 0, cost: 0, introspection: false };
+  // A variable the client left out counts at its declared default, as it will run.
+  const defaults: Record<string, unknown> = {};
+  for (const definition of operation.variableDefinitions ?? []) {
+    const value = definition.defaultValue;
+    if (value?.kind === Kind.INT) defaults[definition.variable.name.value] = Number(value.value);
+  }
+  const values = { ...defaults, ...variables };
 
   const listSize = (field: FieldNode): number => {
     const first = field.arguments?.find((arg) => arg.name.value === 'first')?.value;
@@ -65,46 +85,60 @@ export function measureOperation(
       first?.kind === Kind.INT
         ? Number(first.value)
         : first?.kind === Kind.VARIABLE
-          ? Number(variables[first.name.value])
+          ? Number(values[first.name.value])
           : Number.NaN;
     return Number.isFinite(value) && value >= 0 ? value : defaultListSize;
   };
 
-  const walk = (
-    selectionSet: SelectionSetNode,
-    parent: GraphQLNamedType,
-    depth: number,
-    multiplier: number,
-    spreads: ReadonlySet<string>,
-  ): void => {
-    shape.depth = Math.max(shape.depth, depth);
+  const empty: Measure = { depthBelow: 0, aliases: 0, cost: 0, introspection: false };
+  const measured = new Map<string, Measure>();
+  const measuring = new Set<string>();
+
+  const measureFragment = (name: string, parent: GraphQLNamedType): Measure => {
+    const known = measured.get(name);
+    if (known) return known;
+    const fragment = fragments.get(name);
+    // A fragment cycle is a validation error; counting it as nothing keeps this finite.
+    if (!fragment || measuring.has(name)) return empty;
+    measuring.add(name);
+    const condition = schema.getType(fragment.typeCondition.name.value) ?? parent;
+    const measure = measureSet(fragment.selectionSet, condition);
+    measuring.delete(name);
+    measured.set(name, measure);
+    return measure;
+  };
+
+  const measureSet = (selectionSet: SelectionSetNode, parent: GraphQLNamedType): Measure => {
+    const total: Measure = { depthBelow: 0, aliases: 0, cost: 0, introspection: false };
+    const add = (part: Measure, depthOffset: number, multiplier: number) => {
+      total.depthBelow = Math.max(total.depthBelow, part.depthBelow + depthOffset);
+      total.aliases += part.aliases;
+      total.cost += part.cost * multiplier;
+      total.introspection ||= part.introspection;
+    };
     for (const selection of selectionSet.selections) {
       if (selection.kind === Kind.FIELD) {
-        if (selection.alias) shape.aliases += 1;
+        if (selection.alias) total.aliases += 1;
         const name = selection.name.value;
-        if (name === '__schema' || name === '__type') shape.introspection = true;
+        if (name === '__schema' || name === '__type') total.introspection = true;
         const fields = isObjectType(parent) || isInterfaceType(parent) ? parent.getFields() : {};
         const definition = fields[name];
         if (!definition || !selection.selectionSet) continue;
         const type = getNamedType(definition.type);
         if (!isCompositeType(type)) continue;
         const size = isListType(getNullableType(definition.type)) ? listSize(selection) : 1;
-        shape.cost += multiplier;
-        walk(selection.selectionSet, type, depth + 1, multiplier * size, spreads);
+        total.cost += 1;
+        add(measureSet(selection.selectionSet, type), 1, size);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         const condition = selection.typeCondition
           ? schema.getType(selection.typeCondition.name.value)
           : parent;
-        walk(selection.selectionSet, condition ?? parent, depth, multiplier, spreads);
+        add(measureSet(selection.selectionSet, condition ?? parent), 0, 1);
       } else {
-        const name = selection.name.value;
-        const fragment = fragments.get(name);
-        // A fragment cycle is a validation error; skipping it here keeps this walk finite.
-        if (!fragment || spreads.has(name)) continue;
-        const condition = schema.getType(fragment.typeCondition.name.value) ?? parent;
-        walk(fragment.selectionSet, condition, depth, multiplier, new Set([...spreads, name]));
+        add(measureFragment(selection.name.value, parent), 0, 1);
       }
     }
+    return total;
   };
 
   const root =
@@ -113,8 +147,14 @@ export function measureOperation(
       : operation.operation === 'mutation'
         ? schema.getMutationType()
         : schema.getSubscriptionType();
-  if (root) walk(operation.selectionSet, root, 1, 1, new Set());
-  return shape;
+  if (!root) return { depth: 0, aliases: 0, cost: 0, introspection: false };
+  const measure = measureSet(operation.selectionSet, root);
+  return {
+    depth: 1 + measure.depthBelow,
+    aliases: measure.aliases,
+    cost: measure.cost,
+    introspection: measure.introspection,
+  };
 }
 
 export function limitError(
