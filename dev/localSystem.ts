@@ -61,6 +61,8 @@ export interface LocalSystemOptions {
     maxConnectionsPerClient?: number;
     /** Events one subscriber may have waiting before SLOW_SUBSCRIBER ends it. */
     maxBacklog?: number;
+    /** Subscriptions one socket may hold. */
+    maxSubscriptionsPerSocket?: number;
     /** Ping sockets this often; end those that did not answer the last ping (0: off). */
     pingIntervalMs?: number;
   };

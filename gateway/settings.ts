@@ -9,7 +9,10 @@ import { defaultOperationLimits } from './limits/operationLimits.ts';
 import { sha256 } from './requestGuard.ts';
 import type { GatewaySettings } from './startGateway.ts';
 import { defaultMaxBacklog } from './subscriptions/federatedSubscriptions.ts';
-import { defaultPingIntervalMs } from './subscriptions/subscriptionServer.ts';
+import {
+  defaultMaxSubscriptionsPerSocket,
+  defaultPingIntervalMs,
+} from './subscriptions/subscriptionServer.ts';
 
 /** A safelist file: a JSON array of operation documents; each is allowed by its SHA-256. */
 function readSafelist(path: string): Map<string, string> {
@@ -58,6 +61,7 @@ export function readGatewaySettings(env: NodeJS.ProcessEnv = process.env): Gatew
       WS_MAX_MESSAGE_BYTES: envVar.positiveInt(64 * 1024),
       WS_MAX_CONNECTIONS_PER_CLIENT: envVar.positiveInt(1000),
       SUBSCRIPTION_MAX_BACKLOG: envVar.positiveInt(defaultMaxBacklog),
+      WS_MAX_SUBSCRIPTIONS_PER_SOCKET: envVar.positiveInt(defaultMaxSubscriptionsPerSocket),
       WS_PING_INTERVAL_MS: envVar.millisecondsOrOff(defaultPingIntervalMs),
       HOST: envVar.string('127.0.0.1'),
       GATEWAY_PORT: envVar.port(4000),
@@ -82,6 +86,7 @@ export function readGatewaySettings(env: NodeJS.ProcessEnv = process.env): Gatew
       maxMessageBytes: values.WS_MAX_MESSAGE_BYTES,
       maxConnectionsPerClient: values.WS_MAX_CONNECTIONS_PER_CLIENT,
       maxBacklog: values.SUBSCRIPTION_MAX_BACKLOG,
+      maxSubscriptionsPerSocket: values.WS_MAX_SUBSCRIPTIONS_PER_SOCKET,
       pingIntervalMs: values.WS_PING_INTERVAL_MS,
     },
     auth: {

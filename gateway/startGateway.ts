@@ -36,6 +36,8 @@ export interface GatewaySettings {
         maxConnectionsPerClient?: number;
         /** Events one subscriber may have waiting before SLOW_SUBSCRIBER ends it. */
         maxBacklog?: number;
+        /** Subscriptions one socket may hold (SUBSCRIPTION_LIMIT_EXCEEDED past it). */
+        maxSubscriptionsPerSocket?: number;
         /** Ping sockets this often; end those that did not answer the last ping (0: off). */
         pingIntervalMs?: number;
       }
@@ -154,6 +156,7 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
     maxMessageBytes: settings.websocket?.maxMessageBytes,
     maxConnectionsPerClient: settings.websocket?.maxConnectionsPerClient,
     maxBacklog: settings.websocket?.maxBacklog,
+    maxSubscriptionsPerSocket: settings.websocket?.maxSubscriptionsPerSocket,
     pingIntervalMs: settings.websocket?.pingIntervalMs,
     auth: { verifier, guard },
   });

@@ -47,6 +47,8 @@ export const ErrorCode = {
   BODY_TOO_LARGE: 'BODY_TOO_LARGE',
   /** The request body is not a GraphQL request (e.g. not JSON): 400. */
   BAD_REQUEST: 'BAD_REQUEST',
+  /** A socket already holds `WS_MAX_SUBSCRIPTIONS_PER_SOCKET` subscriptions. */
+  SUBSCRIPTION_LIMIT_EXCEEDED: 'SUBSCRIPTION_LIMIT_EXCEEDED',
   /** A subscriber fell `SUBSCRIPTION_MAX_BACKLOG` events behind and was let go. */
   SLOW_SUBSCRIBER: 'SLOW_SUBSCRIBER',
   /** The supergraph changed and a running subscription's operation is no longer valid. */

@@ -72,6 +72,8 @@ export interface SubscriptionServerOptions {
   maxConnectionsPerClient?: number | undefined;
   /** Most events one subscriber may have waiting (default 1000). */
   maxBacklog?: number | undefined;
+  /** Most subscriptions one socket may hold at once (default `defaultMaxSubscriptionsPerSocket`). */
+  maxSubscriptionsPerSocket?: number | undefined;
   /** Ping every socket this often, ending those that did not answer the last one (0: off). */
   pingIntervalMs?: number | undefined;
 }
@@ -120,6 +122,13 @@ function sharingScope(identity: Identity | undefined): string {
     sorted(identity.locationIds),
   ]);
 }
+
+/**
+ * Subscriptions one socket may hold, unless configured (WS_MAX_SUBSCRIPTIONS_PER_SOCKET): each
+ * distinct one costs an upstream subscription at a subgraph, so one socket must not open
+ * thousands. A kitchen display needs a handful.
+ */
+export const defaultMaxSubscriptionsPerSocket = 100;
 
 /** How often sockets are pinged unless configured (WS_PING_INTERVAL_MS). */
 export const defaultPingIntervalMs = 30_000;
@@ -205,6 +214,8 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
       socket.close(CloseCode.PolicyViolation, 'too many connections from this client');
   });
   const pingIntervalMs = options.pingIntervalMs ?? defaultPingIntervalMs;
+  const maxSubscriptionsPerSocket =
+    options.maxSubscriptionsPerSocket ?? defaultMaxSubscriptionsPerSocket;
   const stopHeartbeat =
     pingIntervalMs > 0
       ? startHeartbeat(wss, pingIntervalMs, () => counters.increment('dead_sockets_terminated', {}))
@@ -238,6 +249,16 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
           ];
         const result = auth.guard.checkOperation(payload, identity);
         if ('error' in result) return [result.error];
+        // graphql-ws lists this subscription among the socket's before asking.
+        const held = Object.keys(ctx.subscriptions).length;
+        if (held > maxSubscriptionsPerSocket) {
+          return [
+            new GraphQLError(
+              `this socket already holds ${maxSubscriptionsPerSocket} subscriptions; complete one first`,
+              { extensions: { code: ErrorCode.SUBSCRIPTION_LIMIT_EXCEEDED } },
+            ),
+          ];
+        }
         // Returning the arguments skips graphql-ws's own parse and validation.
         const document = validDocument(payload.query);
         if (!('kind' in document)) return document;

@@ -3,6 +3,7 @@ import WebSocket from 'ws';
 import type { LocalSystem } from '../../dev/localSystem.ts';
 import { createWorld } from '../../emulators/world.ts';
 import { maskInternalErrors } from '../../platform/errors.ts';
+import { connect, subscribe, untilSubscribed } from '../subscriptionClient.ts';
 import { startTestSystem } from '../system.ts';
 
 let system: LocalSystem;
@@ -61,5 +62,37 @@ describe('internal errors in production', () => {
     const typed = { message: 'pos unreachable', extensions: { code: 'UPSTREAM_UNAVAILABLE' } };
     expect(mask(typed)).toBe(typed);
     expect(maskInternalErrors(false)({ message: 'detail' })).toEqual({ message: 'detail' });
+  });
+});
+
+describe('subscriptions per socket', () => {
+  let limited: LocalSystem;
+  beforeAll(async () => {
+    limited = await startTestSystem({
+      world: createWorld({ seed: 48, now: new Date('2026-11-26T12:00:00Z') }),
+      websocket: { maxSubscriptionsPerSocket: 3 },
+    });
+  });
+  afterAll(async () => {
+    await limited?.close();
+  });
+
+  it('a socket past its subscription limit gets SUBSCRIPTION_LIMIT_EXCEEDED; completing one frees a place', async () => {
+    const client = connect(limited.gateway.url);
+    const query = 'subscription ($l: ID!) { stockChanged(locationId: $l) { quantity } }';
+    const held = ['L1', 'L2', 'L3'].map((l) => subscribe(client, query, { l }));
+    await untilSubscribed(limited.gateway, 3, 3);
+    const fourth = subscribe(client, query, { l: 'L4' });
+    expect(
+      ((await fourth.failure) as { extensions?: { code?: string } }[])[0]?.extensions?.code,
+    ).toBe('SUBSCRIPTION_LIMIT_EXCEEDED');
+    expect(limited.gateway.subscriptions.subscriptions.openUpstreams()).toBe(3);
+    held[0]?.dispose();
+    await expect.poll(() => limited.gateway.subscriptions.subscriptions.subscribers()).toBe(2);
+    const again = subscribe(client, query, { l: 'L5' });
+    await untilSubscribed(limited.gateway, 3, 3);
+    again.dispose();
+    for (const subscription of held) subscription.dispose();
+    await client.dispose();
   });
 });

@@ -98,6 +98,7 @@ describe('with an empty environment', () => {
       maxMessageBytes: 65_536,
       maxConnectionsPerClient: 1000,
       maxBacklog: 1000,
+      maxSubscriptionsPerSocket: 100,
       pingIntervalMs: 30_000,
     });
     expect(gateway.maxBodyBytes).toBe(1_048_576);
@@ -161,6 +162,7 @@ describe('a variable set for npm start', () => {
       maxMessageBytes: 4096,
       maxConnectionsPerClient: 1000,
       maxBacklog: 3,
+      maxSubscriptionsPerSocket: 100,
       pingIntervalMs: 30_000,
     });
     const authorization = `Bearer ${system.devTokens.manager}`;
