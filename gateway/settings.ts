@@ -50,8 +50,8 @@ export function readGatewaySettings(env: NodeJS.ProcessEnv = process.env): Gatew
     {
       JWKS_URL: envVar.optionalUrl(),
       // A JWKS URL replaces the shared secret; without one, production needs JWT_SECRET set.
-      JWT_SECRET: env.JWKS_URL ? z.string().optional() : envVar.secret(devJwtSecret),
-      GATEWAY_SHARED_SECRET: envVar.secret(devGatewaySecret),
+      JWT_SECRET: env.JWKS_URL ? z.string().optional() : envVar.secret(devJwtSecret, production),
+      GATEWAY_SHARED_SECRET: envVar.secret(devGatewaySecret, production),
       MAX_DEPTH: envVar.positiveInt(defaultOperationLimits.maxDepth),
       MAX_ALIASES: envVar.positiveInt(defaultOperationLimits.maxAliases),
       MAX_COST: envVar.positiveInt(defaultOperationLimits.maxCost),

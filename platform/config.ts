@@ -8,6 +8,9 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/** Variables whose values are never echoed. */
+const secretName = /(SECRET|TOKEN|KEY|PASSWORD)$/;
+
 export function readEnv<S extends z.ZodRawShape>(
   shape: S,
   env: NodeJS.ProcessEnv = process.env,
@@ -19,7 +22,9 @@ export function readEnv<S extends z.ZodRawShape>(
   const lines = parsed.error.issues.map((issue) => {
     const name = issue.path.join('.');
     const got = env[name];
-    return `  ${name}: ${issue.message}${got === undefined ? '' : ` (got ${JSON.stringify(got)})`}`;
+    // A secret's value never reaches a terminal or a log, even a wrong one.
+    const shown = secretName.test(name) ? `${got?.length} characters` : JSON.stringify(got);
+    return `  ${name}: ${issue.message}${got === undefined ? '' : ` (got ${shown})`}`;
   });
   throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
 }
@@ -36,11 +41,16 @@ export const envVar = {
   string: (fallback: string) => z.string().min(1).default(fallback),
   /**
    * A secret of at least 16 characters. The development fallback lets `npm start` run on one
-   * machine; with NODE_ENV=production the variable must be set.
+   * machine; in production the variable must be set, and not to that published fallback.
    */
-  secret: (developmentFallback: string) =>
-    process.env.NODE_ENV === 'production'
-      ? z.string().min(16, 'must be set to a secret of at least 16 characters in production')
+  secret: (developmentFallback: string, production = process.env.NODE_ENV === 'production') =>
+    production
+      ? z
+          .string('must be set to a secret of at least 16 characters in production')
+          .min(16, 'must be set to a secret of at least 16 characters in production')
+          .refine((value) => value !== developmentFallback, {
+            message: 'is the published development secret; production needs one of its own',
+          })
       : z.string().min(16).default(developmentFallback),
   flag: (fallback: boolean) =>
     z

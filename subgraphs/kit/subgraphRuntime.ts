@@ -183,7 +183,7 @@ export function readSubgraphSettings(
       UPSTREAM_TIMEOUT_MS: envVar.milliseconds(3_000),
       ...resilienceEnvShape(prefix),
       REDIS_URL: envVar.optionalUrl(),
-      GATEWAY_SHARED_SECRET: envVar.secret(devGatewaySecret),
+      GATEWAY_SHARED_SECRET: envVar.secret(devGatewaySecret, env.NODE_ENV === 'production'),
       CACHE_PREFIX: envVar.string('restaurant-graph'),
       SUBGRAPH_CACHE: envVar.flag(true),
       SUBGRAPH_BATCHING: envVar.flag(true),
