@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify, SignJWT } from 'jose';
+import { z } from 'zod';
 import { ErrorCode } from '../../platform/errors.ts';
 import type { Identity } from '../../platform/gatewayTrust.ts';
 
@@ -37,7 +38,13 @@ export function unauthenticated(message: string): GraphQLError {
   });
 }
 
-export function createTokenVerifier(source: TokenSource): TokenVerifier {
+/** The longest a caller token may still be valid for, unless configured. */
+export const defaultMaxTokenLifetimeMs = 24 * 60 * 60_000;
+
+export function createTokenVerifier(
+  source: TokenSource,
+  maxLifetimeMs = defaultMaxTokenLifetimeMs,
+): TokenVerifier {
   const key =
     'secret' in source
       ? { kind: 'secret' as const, value: new TextEncoder().encode(source.secret) }
@@ -51,32 +58,52 @@ export function createTokenVerifier(source: TokenSource): TokenVerifier {
       if (!token) throw unauthenticated('missing bearer token');
       let payload: JWTPayload;
       try {
+        // A token without `exp` would be good forever, so one is required.
         ({ payload } =
           key.kind === 'secret'
-            ? await jwtVerify(token, key.value, { algorithms: ['HS256'] })
-            : await jwtVerify(token, key.value, { algorithms: ['RS256', 'ES256'] }));
+            ? await jwtVerify(token, key.value, { algorithms: ['HS256'], requiredClaims: ['exp'] })
+            : await jwtVerify(token, key.value, {
+                algorithms: ['RS256', 'ES256'],
+                requiredClaims: ['exp'],
+              }));
       } catch (error) {
         if (error instanceof errors.JWTExpired) throw unauthenticated('token expired');
+        if (error instanceof errors.JWTClaimValidationFailed && error.claim === 'exp') {
+          throw unauthenticated('token has no expiry (exp)');
+        }
         throw unauthenticated('invalid token');
       }
-      return {
-        identity: identityFrom(payload),
-        expiresAt: typeof payload.exp === 'number' ? payload.exp * 1000 : undefined,
-      };
+      const expiresAt = (payload.exp as number) * 1000;
+      if (expiresAt - Date.now() > maxLifetimeMs) {
+        throw unauthenticated(`token lives longer than ${maxLifetimeMs / 3_600_000} h`);
+      }
+      return { identity: identityFrom(payload), expiresAt };
     },
   };
   return verifier;
 }
 
+/** The claims as they must be: read as they are, never coerced (`[["*"]]` is not `["*"]`). */
+const claimsSchema = z.object({
+  sub: z.string().min(1).optional(),
+  roles: z.array(z.string()).optional(),
+  locations: z.array(z.string().min(1)).optional(),
+});
+
 function identityFrom(payload: JWTPayload): Identity {
-  const claimed = Array.isArray(payload.roles) ? payload.roles : [];
+  const claims = claimsSchema.safeParse(payload);
+  if (!claims.success) {
+    const names = [...new Set(claims.error.issues.map((issue) => String(issue.path[0])))];
+    throw unauthenticated(`invalid token claims: ${names.join(', ')}`);
+  }
+  const claimed = claims.data.roles ?? [];
   const known = roles.filter((role) => claimed.includes(role));
-  const locations = Array.isArray(payload.locations) ? payload.locations.map(String) : [];
-  if (!payload.sub || known.length === 0 || locations.length === 0) {
+  const locations = claims.data.locations ?? [];
+  if (!claims.data.sub || known.length === 0 || locations.length === 0) {
     throw unauthenticated('token lacks sub, a known role or locations');
   }
   return {
-    subject: payload.sub,
+    subject: claims.data.sub,
     roles: known,
     locationIds: locations,
     scopes: [...new Set(known.flatMap((role) => scopesOfRole[role]))],

@@ -65,10 +65,34 @@ describe('bearer tokens', () => {
     const token = await new SignJWT({ roles: ['janitor'], locations: ['L1'] })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject('x')
+      .setExpirationTime('5m')
       .sign(new TextEncoder().encode(secret));
     expect(await codeOf(verifier.verify(`Bearer ${token}`))).toBe(
       'UNAUTHENTICATED: token lacks sub, a known role or locations',
     );
+  });
+
+  it('refuses claims of the wrong shape, a token without exp, and one that lives too long', async () => {
+    const sign = (claims: Record<string, unknown>, expiresIn?: string) => {
+      const jwt = new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('x');
+      return (expiresIn ? jwt.setExpirationTime(expiresIn) : jwt).sign(
+        new TextEncoder().encode(secret),
+      );
+    };
+    const outcomes = await Promise.all(
+      [
+        sign({ roles: ['manager'], locations: [['*']] }, '5m'),
+        sign({ roles: 'manager', locations: ['*'] }, '5m'),
+        sign({ roles: ['manager'], locations: ['*'] }),
+        sign({ roles: ['manager'], locations: ['*'] }, '25h'),
+      ].map(async (token) => codeOf(verifier.verify(`Bearer ${await token}`))),
+    );
+    expect(outcomes).toEqual([
+      'UNAUTHENTICATED: invalid token claims: locations',
+      'UNAUTHENTICATED: invalid token claims: roles',
+      'UNAUTHENTICATED: token has no expiry (exp)',
+      'UNAUTHENTICATED: token lives longer than 24 h',
+    ]);
   });
 });
 
