@@ -51,6 +51,7 @@ export function createFederatedServer(options: FederationOptions): {
     gateway,
     includeStacktraceInErrorResponses: false,
     formatError: maskInternalErrors(process.env.NODE_ENV === 'production'),
+    hideSchemaDetailsFromClientErrors: process.env.NODE_ENV === 'production',
     plugins: [subgraphExtensionsPlugin()],
     ...(options.cache ? { cache: options.cache } : {}),
   });

@@ -157,6 +157,7 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
     maxConnectionsPerClient: settings.websocket?.maxConnectionsPerClient,
     maxBacklog: settings.websocket?.maxBacklog,
     maxSubscriptionsPerSocket: settings.websocket?.maxSubscriptionsPerSocket,
+    hideSchemaDetails: process.env.NODE_ENV === 'production',
     pingIntervalMs: settings.websocket?.pingIntervalMs,
     auth: { verifier, guard },
   });

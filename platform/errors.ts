@@ -122,3 +122,12 @@ export function maskInternalErrors(production: boolean) {
       ? { message: 'Internal server error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } }
       : formatted;
 }
+
+/**
+ * A validation message without its "Did you mean …?" tail: in production the schema is not
+ * spelled out to callers who guess at it (as Apollo Server's `hideSchemaDetailsFromClientErrors`
+ * does for HTTP; graphql-ws validation goes through here).
+ */
+export function withoutSuggestions(message: string): string {
+  return message.replace(/ ?Did you mean(.+?)\?$/, '');
+}

@@ -14,7 +14,7 @@ import { useServer as serveGraphQLWs } from 'graphql-ws/use/ws';
 import { LRUCache } from 'lru-cache';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { Counters } from '../../platform/counters.ts';
-import { CloseCode, ErrorCode } from '../../platform/errors.ts';
+import { CloseCode, ErrorCode, withoutSuggestions } from '../../platform/errors.ts';
 import { type Identity, signIdentity } from '../../platform/gatewayTrust.ts';
 import type { Metrics } from '../../platform/metrics.ts';
 import type { TokenVerifier } from '../auth/tokens.ts';
@@ -72,6 +72,8 @@ export interface SubscriptionServerOptions {
   maxConnectionsPerClient?: number | undefined;
   /** Most events one subscriber may have waiting (default 1000). */
   maxBacklog?: number | undefined;
+  /** Production: validation errors carry no "Did you mean" suggestions. */
+  hideSchemaDetails?: boolean | undefined;
   /** Most subscriptions one socket may hold at once (default `defaultMaxSubscriptionsPerSocket`). */
   maxSubscriptionsPerSocket?: number | undefined;
   /** Ping every socket this often, ending those that did not answer the last one (0: off). */
@@ -138,6 +140,7 @@ const gatewayIdentity: Identity = { subject: 'gateway', roles: [], locationIds: 
 
 export function startSubscriptionServer(options: SubscriptionServerOptions): SubscriptionServer {
   const { counters, trustSecret, auth, supergraph } = options;
+  const hideSchemaDetails = options.hideSchemaDetails ?? false;
   const urlOf = (name: string) => {
     const url = supergraph.current().subgraphs.find((s) => s.name === name)?.url;
     if (!url) throw new GraphQLError(`unknown subgraph ${name}`);
@@ -181,7 +184,11 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
     if (!document) {
       try {
         const parsed = parse(query);
-        const errors = validate(supergraph.current().schema, parsed);
+        const errors = validate(supergraph.current().schema, parsed).map((error) =>
+          hideSchemaDetails
+            ? new GraphQLError(withoutSuggestions(error.message), { nodes: error.nodes ?? null })
+            : error,
+        );
         document = errors.length > 0 ? errors : parsed;
       } catch (error) {
         document = [error instanceof GraphQLError ? error : new GraphQLError(String(error))];

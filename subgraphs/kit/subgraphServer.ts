@@ -94,6 +94,7 @@ export async function startSubgraphServer<C extends BaseContext>(
     schema,
     includeStacktraceInErrorResponses: false,
     formatError: maskInternalErrors(process.env.NODE_ENV === 'production'),
+    hideSchemaDetailsFromClientErrors: process.env.NODE_ENV === 'production',
     // Inline traces (ftv1) feed Apollo's cloud reporting, which this gateway does not use.
     plugins: [ApolloServerPluginInlineTraceDisabled(), staleDataPlugin<C>()],
   });
