@@ -1,5 +1,5 @@
 import { executeQueryPlan, type ServiceMap } from '@apollo/gateway';
-import type { PlanNode } from '@apollo/query-planner';
+import type { PlanNode, QueryPlan } from '@apollo/query-planner';
 import type { GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
 import { bulkhead } from 'cockatiel';
 import { type DocumentNode, type ExecutionResult, print } from 'graphql';
@@ -66,11 +66,8 @@ export function createEventResolver(options: {
         }),
       },
     };
-    const node: PlanNode = plan.rest
-      ? { kind: 'Sequence', nodes: [plan.primary, plan.rest] }
-      : plan.primary;
     const result = await executeQueryPlan(
-      { kind: 'QueryPlan', node },
+      eventQueryPlan(plan),
       serviceMap,
       resolutionContext(request),
       plan.operationContext,
@@ -91,6 +88,14 @@ export function createEventResolver(options: {
       }),
     running: () => running,
   };
+}
+
+/** The plan one event runs: the primary fetch (answered from the event), then the rest. */
+export function eventQueryPlan(plan: SubscriptionPlan): QueryPlan {
+  const node: PlanNode = plan.rest
+    ? { kind: 'Sequence', nodes: [plan.primary, plan.rest] }
+    : plan.primary;
+  return { kind: 'QueryPlan', node };
 }
 
 /**

@@ -85,7 +85,6 @@ export function createFederatedSubscriptions(
   const { sockets, counters, metrics } = options;
   const maxBacklog = options.maxBacklog ?? defaultMaxBacklog;
   const registry = createSharingRegistry();
-  let live = 0;
   const resolver = createEventResolver({
     planner: options.planner,
     dataSources: options.dataSources,
@@ -114,9 +113,6 @@ export function createFederatedSubscriptions(
       identity: options.signedIdentity ? options.signedIdentity(request.context) : {},
       lastEventId: request.lastEventId,
       counters,
-      onEstablished: () => {
-        live += 1;
-      },
       on: {
         event: (event) => {
           const resolved = resolveTraced(plan, field, request, event);
@@ -155,14 +151,14 @@ export function createFederatedSubscriptions(
           : result,
       );
     };
-    let stopped = false;
-    const stop = () => {
-      if (stopped) return;
-      stopped = true;
-      if (upstream.isEstablished()) live -= 1;
-      upstream.stop();
+    return {
+      listeners,
+      document: request.document,
+      field,
+      stop: upstream.stop,
+      live: upstream.established,
+      isLive: upstream.isEstablished,
     };
-    return { listeners, document: request.document, field, stop, live: upstream.established };
   }
 
   /** One event's resolution, as a span continuing the change's trace from the subgraph. */
@@ -220,7 +216,7 @@ export function createFederatedSubscriptions(
         counters.get('upstream_subscriptions_closed')
       );
     },
-    establishedUpstreams: () => live,
+    establishedUpstreams: () => registry.count((entry) => entry.isLive()),
     revalidate: (isValid) => registry.revalidate(isValid, supergraphChanged),
     close: () => registry.close(),
   };

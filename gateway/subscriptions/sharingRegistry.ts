@@ -20,6 +20,7 @@ export interface SharedSubscription {
   field: string;
   /** Resolves once its subgraph says the upstream subscription is live. */
   live: Promise<void>;
+  isLive(): boolean;
   stop(): void;
 }
 
@@ -40,6 +41,8 @@ export interface SharingRegistry {
   ): { entry: SharedSubscription; leave(): void };
   /** Listeners over every entry. */
   subscribers(): number;
+  /** Entries (upstream subscriptions) that `matches`. */
+  count(matches: (entry: SharedSubscription) => boolean): number;
   /** Ends every entry `isValid` refuses, after pushing `last` to its listeners. */
   revalidate(isValid: (document: DocumentNode) => boolean, last: () => ExecutionResult): void;
   close(): void;
@@ -86,6 +89,11 @@ export function createSharingRegistry(): SharingRegistry {
     subscribers() {
       let count = 0;
       for (const entry of entries.values()) count += entry.listeners.size;
+      return count;
+    },
+    count(matches) {
+      let count = 0;
+      for (const entry of entries.values()) if (matches(entry)) count += 1;
       return count;
     },
     revalidate(isValid, last) {

@@ -42,8 +42,6 @@ export function openUpstreamSubscription(options: {
   lastEventId: string | undefined;
   counters: Counters;
   on: UpstreamEvents;
-  /** The first time the subgraph says the subscription is live. */
-  onEstablished?: () => void;
 }): UpstreamSubscription {
   const { plan, counters, on } = options;
   const subgraph = plan.primary.serviceName;
@@ -76,7 +74,6 @@ export function openUpstreamSubscription(options: {
             extensions.lastEventId = eventId;
           }
           counters.increment('upstream_subscriptions_established', { subgraph });
-          if (!live) options.onEstablished?.();
           live = true;
           markEstablished();
           return;

@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
 import type { ServiceMap } from '@apollo/gateway';
 import { executeQueryPlan } from '@apollo/gateway';
-import type { PlanNode } from '@apollo/query-planner';
 import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { acknowledgeEnforcedSecurityFeatures } from '../../gateway/auth/fieldRules.ts';
 import { defaultSupergraphPath } from '../../gateway/settings.ts';
-import { resolutionContext } from '../../gateway/subscriptions/eventResolution.ts';
+import { eventQueryPlan, resolutionContext } from '../../gateway/subscriptions/eventResolution.ts';
 import { createSubscriptionPlanner } from '../../gateway/subscriptions/subscriptionPlanner.ts';
 
 /**
@@ -69,11 +68,8 @@ describe('contract: executeQueryPlan and the event resolution context', () => {
       variables: { l: 'L1' },
       context: { identity: undefined },
     });
-    const node: PlanNode = plan.rest
-      ? { kind: 'Sequence', nodes: [plan.primary, plan.rest] }
-      : plan.primary;
     const result = await executeQueryPlan(
-      { kind: 'QueryPlan', node },
+      eventQueryPlan(plan),
       serviceMap,
       strict(context, 'requestContext', missing),
       plan.operationContext,
