@@ -50,6 +50,14 @@ export function createFederatedServer(options: FederationOptions): {
   const server = new ApolloServer({
     gateway,
     includeStacktraceInErrorResponses: false,
+    // Who may introspect is the request guard's decision (INTROSPECTION: analysts in
+    // production); Apollo Server's own production default would refuse analysts too.
+    introspection: true,
+    // Apollo's CSRF check refuses a GET without a special header, which urql sends for short
+    // queries. It guards cookie-authenticated servers; here every request needs a bearer token
+    // in `Authorization`, which a cross-site page cannot make a browser send without a CORS
+    // preflight, and the preflight is refused for origins not allowed (http/cors.ts).
+    csrfPrevention: false,
     formatError: maskInternalErrors(process.env.NODE_ENV === 'production'),
     hideSchemaDetailsFromClientErrors: process.env.NODE_ENV === 'production',
     plugins: [subgraphExtensionsPlugin()],

@@ -40,7 +40,15 @@ export interface RequestGuardOptions {
   sharedPersisted?: (hash: string) => Promise<string | undefined>;
 }
 
-export type GuardResult = { identity: Identity } | { error: GraphQLError };
+export type GuardResult = GuardPassed | { error: GraphQLError };
+
+export interface GuardPassed {
+  identity: Identity;
+  /** When the caller's token expires (epoch ms), for streams that outlive the request. */
+  expiresAt?: number | undefined;
+  /** The operation that will run, when the document parses and names one. */
+  operationType?: 'query' | 'mutation' | 'subscription' | undefined;
+}
 
 export interface RequestGuard {
   /** Authenticates the caller, then checks the operation. */
@@ -143,20 +151,21 @@ export function createRequestGuard(options: RequestGuardOptions): RequestGuard {
     }
     const denied = forbiddenFields(schema, document, rules, identity);
     if (denied.length > 0) return { error: forbidden(denied) };
-    return { identity };
+    return { identity, operationType: operation.operation };
   };
 
   return {
     checkOperation,
     async check(body, authorization) {
       try {
-        const identity = await options.verifier.verify(authorization);
+        const { identity, expiresAt } = await options.verifier.verifyUntil(authorization);
         const hash = persistedHash(body);
         if (body.query === undefined && hash && !persisted.has(hash) && options.sharedPersisted) {
           const shared = await options.sharedPersisted(hash);
           if (shared !== undefined && sha256(shared) === hash) persisted.set(hash, shared);
         }
-        return checkOperation(body, identity);
+        const result = checkOperation(body, identity);
+        return 'error' in result ? result : { ...result, expiresAt };
       } catch (error) {
         if (error instanceof GraphQLError) return { error };
         throw error;

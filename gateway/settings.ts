@@ -5,6 +5,8 @@ import { ConfigError, envVar, readEnv } from '../platform/config.ts';
 import { devGatewaySecret } from '../platform/gatewayTrust.ts';
 import { devJwtSecret } from './auth/tokens.ts';
 import { exampleOperations } from './explorer/exampleOperations.ts';
+import { developmentCorsOrigins } from './http/cors.ts';
+import { defaultHeartbeatMs } from './http/httpSubscriptions.ts';
 import { defaultOperationLimits } from './limits/operationLimits.ts';
 import { sha256 } from './requestGuard.ts';
 import type { GatewaySettings } from './startGateway.ts';
@@ -40,7 +42,8 @@ export const defaultSupergraphPath = fileURLToPath(
  * The gateway's environment: HOST, GATEWAY_PORT, SUPERGRAPH_PATH, MAX_BODY_BYTES,
  * EXPLORER_LOCATION_ID (the location the explorer's example tabs use), JWT_SECRET or JWKS_URL,
  * GATEWAY_SHARED_SECRET, MAX_DEPTH, MAX_ALIASES, MAX_COST, DEFAULT_LIST_SIZE, INTROSPECTION,
- * SAFELIST_PATH, REDIS_URL and CACHE_PREFIX (persisted queries shared by every gateway), and
+ * SAFELIST_PATH, CORS_ORIGINS (comma-separated origins whose pages may call the gateway; in
+ * development localhost's), STREAM_HEARTBEAT_MS (SSE and multipart subscriptions), REDIS_URL and CACHE_PREFIX (persisted queries shared by every gateway), and
  * POS_SUBGRAPH_URL / INVENTORY_SUBGRAPH_URL / SCHEDULING_SUBGRAPH_URL to route elsewhere than
  * the supergraph's routing URLs.
  */
@@ -71,6 +74,8 @@ export function readGatewaySettings(env: NodeJS.ProcessEnv = process.env): Gatew
       POS_SUBGRAPH_URL: envVar.optionalUrl(),
       INVENTORY_SUBGRAPH_URL: envVar.optionalUrl(),
       SCHEDULING_SUBGRAPH_URL: envVar.optionalUrl(),
+      STREAM_HEARTBEAT_MS: envVar.milliseconds(defaultHeartbeatMs),
+      CORS_ORIGINS: envVar.list(production ? [] : developmentCorsOrigins),
       REDIS_URL: envVar.optionalUrl(),
       CACHE_PREFIX: envVar.string('restaurant-graph'),
     },
@@ -103,6 +108,8 @@ export function readGatewaySettings(env: NodeJS.ProcessEnv = process.env): Gatew
       introspection: values.INTROSPECTION,
       safelist: values.SAFELIST_PATH ? readSafelist(values.SAFELIST_PATH) : undefined,
     },
+    corsOrigins: values.CORS_ORIGINS,
+    streamHeartbeatMs: values.STREAM_HEARTBEAT_MS,
     redisUrl: values.REDIS_URL,
     cachePrefix: values.CACHE_PREFIX,
     subgraphUrls: {

@@ -11,8 +11,10 @@ import { explorerAssetsPrefix, explorerAssetsRoute } from './explorer/explorerAs
 import { type ExplorerOptions, explorerPageRoute, wantsExplorer } from './explorer/explorerPage.ts';
 import { createFederatedServer } from './federation.ts';
 import { healthRoute, readinessRoute } from './health.ts';
+import { createCorsPolicy } from './http/cors.ts';
+import { httpSubscriptions } from './http/httpSubscriptions.ts';
 import type { OperationLimits } from './limits/operationLimits.ts';
-import { createRequestGuard } from './requestGuard.ts';
+import { createRequestGuard, type GuardPassed } from './requestGuard.ts';
 import { statusJsonRoute, statusPageRoute } from './statusPage.ts';
 import {
   type SubscriptionServer,
@@ -48,6 +50,10 @@ export interface GatewaySettings {
   explorer?: ExplorerOptions;
   /** Caller authentication and request checks: required, every request passes them. */
   auth: GatewayAuth;
+  /** Origins whose pages may call the gateway (http/cors.ts); its own origin always may. */
+  corsOrigins?: readonly string[] | undefined;
+  /** Heartbeat of SSE and multipart subscription streams. */
+  streamHeartbeatMs?: number | undefined;
   /** Shared by every gateway: the persisted-query store (apqStore.ts), under `cachePrefix`. */
   redisUrl?: string | undefined;
   cachePrefix?: string | undefined;
@@ -105,6 +111,9 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
     ...(apqStore ? { sharedPersisted: apqStore.documentFor } : {}),
   });
   await server.start();
+  const cors = createCorsPolicy(settings.corsOrigins ?? []);
+  // Set once the HTTP server listens: the SSE and multipart transports join its fan-out.
+  let streams: ReturnType<typeof httpSubscriptions> | undefined;
   const graphql = createGraphQLHandler({
     server,
     // Every request passes the guard: there is no path around it (it fails closed).
@@ -112,8 +121,12 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
       const requestId = req.headers['x-request-id'] as string;
       const result = await guard.check(body, req.headers.authorization);
       if ('error' in result) throw result.error;
-      return { identity: result.identity, requestId };
+      return { identity: result.identity, requestId, passed: result };
     },
+    stream: (req, res, body, context) =>
+      streams
+        ? streams(req, res, body, (context as { passed: GuardPassed }).passed)
+        : Promise.resolve(false),
     maxBodyBytes: settings.maxBodyBytes,
     observe: ({ requestId, operationName, status, seconds }) => {
       logger.info({ requestId, operation: operationName, status, ms: Math.round(seconds * 1000) });
@@ -128,10 +141,12 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
     host: settings.host,
     port: settings.port,
     routes: {
-      '* /graphql': (req, res) =>
-        wantsExplorer(req.method, req.headers.accept, req.url)
+      '* /graphql': (req, res) => {
+        if (cors.answered(req, res)) return;
+        return wantsExplorer(req.method, req.headers.accept, req.url)
           ? explorerPage(req, res)
-          : traceIncomingRequest(req, res, graphqlRoute, () => graphql(req, res)),
+          : traceIncomingRequest(req, res, graphqlRoute, () => graphql(req, res));
+      },
       [`GET ${explorerAssetsPrefix}*`]: explorerAssetsRoute(),
       'GET /healthz': healthRoute(),
       'GET /readyz': readinessRoute(() => supergraph.state()),
@@ -159,7 +174,13 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
     maxSubscriptionsPerSocket: settings.websocket?.maxSubscriptionsPerSocket,
     hideSchemaDetails: process.env.NODE_ENV === 'production',
     pingIntervalMs: settings.websocket?.pingIntervalMs,
+    allowsOrigin: cors.allowsOrigin,
     auth: { verifier, guard },
+  });
+  streams = httpSubscriptions({
+    subscriptions,
+    heartbeatMs: settings.streamHeartbeatMs,
+    maxStreamsPerClient: settings.websocket?.maxConnectionsPerClient,
   });
   metrics.gauge('graphql_subscriptions_open', 'Client subscriptions open on this gateway.', () =>
     subscriptions.subscriptions.subscribers(),

@@ -52,6 +52,17 @@ export const envVar = {
             message: 'is the published development secret; production needs one of its own',
           })
       : z.string().min(16).default(developmentFallback),
+  /** A comma-separated list (blanks dropped). */
+  list: (fallback: readonly string[]) =>
+    z
+      .string()
+      .transform((value) =>
+        value
+          .split(',')
+          .map((item) => item.trim())
+          .filter((item) => item !== ''),
+      )
+      .default([...fallback]),
   flag: (fallback: boolean) =>
     z
       .enum(['true', 'false', '1', '0'])

@@ -47,6 +47,16 @@ export const ErrorCode = {
   BODY_TOO_LARGE: 'BODY_TOO_LARGE',
   /** The request body is not a GraphQL request (e.g. not JSON): 400. */
   BAD_REQUEST: 'BAD_REQUEST',
+  /** A browser page on an origin `CORS_ORIGINS` does not list, or headers it may not send: 403. */
+  CORS_ORIGIN_NOT_ALLOWED: 'CORS_ORIGIN_NOT_ALLOWED',
+  /**
+   * A subscription over plain HTTP from a client that accepts no streaming response: 406. It
+   * subscribes over graphql-ws, SSE (`Accept: text/event-stream`) or multipart HTTP
+   * (`Accept: multipart/mixed;subscriptionSpec=1.0`).
+   */
+  SUBSCRIPTION_TRANSPORT_REQUIRED: 'SUBSCRIPTION_TRANSPORT_REQUIRED',
+  /** A client address already holds as many subscription streams (HTTP) as it may: 429. */
+  CONNECTION_LIMIT_EXCEEDED: 'CONNECTION_LIMIT_EXCEEDED',
   /** A socket already holds `WS_MAX_SUBSCRIPTIONS_PER_SOCKET` subscriptions. */
   SUBSCRIPTION_LIMIT_EXCEEDED: 'SUBSCRIPTION_LIMIT_EXCEEDED',
   /** A subscriber fell `SUBSCRIPTION_MAX_BACKLOG` events behind and was let go. */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type ApolloServer, type BaseContext, HeaderMap } from '@apollo/server';
 import { GraphQLError } from 'graphql';
+import Negotiator from 'negotiator';
 import { ErrorCode } from './errors.ts';
 
 /**
@@ -17,6 +18,16 @@ export interface GraphQLHandlerOptions<C extends BaseContext> {
    */
   context: (req: IncomingMessage, body: GraphQLRequestBody) => Promise<C>;
   maxBodyBytes: number;
+  /**
+   * Operations Apollo Server does not run over HTTP (subscriptions, on a streaming transport):
+   * called once the context is built; true when it answered the request itself.
+   */
+  stream?: (
+    req: IncomingMessage,
+    res: ServerResponse,
+    request: GraphQLRequestBody,
+    context: C,
+  ) => Promise<boolean>;
   /** Told about every request once answered: for logs, request counters and latency histograms. */
   observe?: (request: {
     requestId: string;
@@ -39,7 +50,7 @@ export interface GraphQLRequestBody {
 export function createGraphQLHandler<C extends BaseContext>(
   options: GraphQLHandlerOptions<C>,
 ): RequestHandler {
-  const { server, context, maxBodyBytes, observe } = options;
+  const { server, context, maxBodyBytes, observe, stream } = options;
   return async (req, res) => {
     const started = performance.now();
     const requestId = requestIdOf(req);
@@ -58,6 +69,7 @@ export function createGraphQLHandler<C extends BaseContext>(
     const raw = await readBody(req, maxBodyBytes);
     if (raw === 'too-large') {
       return sendGraphQLError(
+        req,
         res,
         413,
         ErrorCode.BODY_TOO_LARGE,
@@ -73,24 +85,27 @@ export function createGraphQLHandler<C extends BaseContext>(
       try {
         body = raw === '' ? undefined : JSON.parse(raw);
       } catch {
-        return sendGraphQLError(res, 400, ErrorCode.BAD_REQUEST, 'body is not valid JSON');
+        return sendGraphQLError(req, res, 400, ErrorCode.BAD_REQUEST, 'body is not valid JSON');
       }
     }
     operationName = operationLabel(body);
     const url = new URL(req.url ?? '/', 'http://localhost');
+    const fields = requestFields(req.method, body, url);
     let contextValue: C;
     try {
-      contextValue = await context(req, requestFields(req.method, body, url));
+      contextValue = await context(req, fields);
     } catch (error) {
       if (!(error instanceof GraphQLError)) throw error;
       const http = error.extensions.http as { status?: number } | undefined;
       return sendGraphQLError(
+        req,
         res,
         http?.status ?? 400,
         String(error.extensions.code),
         error.message,
       );
     }
+    if (stream && (await stream(req, res, fields, contextValue))) return;
     const response = await server.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
       context: async () => contextValue,
@@ -159,13 +174,40 @@ function requestFields(method: string | undefined, body: unknown, url: URL): Gra
     : {};
 }
 
+/**
+ * The media type of a GraphQL response this client accepts, as the GraphQL-over-HTTP spec has
+ * it: `application/graphql-response+json` when asked for (Apollo Client, urql), else the legacy
+ * `application/json`.
+ */
+export function responseMediaType(req: IncomingMessage): string {
+  if (!req.headers.accept) return 'application/json';
+  return (
+    // Listed first, the legacy type wins for `*/*`; an explicit preference decides otherwise.
+    new Negotiator(req).mediaType(['application/json', 'application/graphql-response+json']) ??
+    'application/json'
+  );
+}
+
+/**
+ * A GraphQL response of the server's own (a refused token, a limit, a bad body), in the media
+ * type the client accepts; a 401 says how to authenticate (RFC 6750).
+ */
 export function sendGraphQLError(
+  req: IncomingMessage,
   res: ServerResponse,
   status: number,
   code: string,
   message: string,
 ): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  const headers: Record<string, string> = {
+    'content-type': `${responseMediaType(req)}; charset=utf-8`,
+  };
+  if (status === 401) {
+    headers['www-authenticate'] = req.headers.authorization
+      ? `Bearer realm="graphql", error="invalid_token", error_description="${message.replace(/["\\]/g, '')}"`
+      : 'Bearer realm="graphql"';
+  }
+  res.writeHead(status, headers);
   res.end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
 }
 

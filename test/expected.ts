@@ -94,3 +94,49 @@ export function offShiftMember(world: World, locationId: string): string {
   if (!member) throw new Error(`everyone at ${locationId} is clocked in`);
   return member.id;
 }
+
+/**
+ * The README subscription's (schema/operations/OrderChanged.graphql) expected `orderChanged`
+ * for an order of the world, with `location.onShiftNow` as sorted names: compare it with
+ * `withShiftNames(result)`, as the order of people on shift is not part of the answer.
+ */
+export function expectedOrderChanged(world: World, orderId: string) {
+  const order = world.orders.get(orderId);
+  if (!order) throw new Error(`no order ${orderId} in the world`);
+  const locationId = order.location_id;
+  return {
+    id: order.id,
+    state: order.state,
+    version: order.version,
+    total: { amount: order.total_money?.amount, currency: order.total_money?.currency },
+    lineItems: (order.line_items ?? []).map((line) => ({
+      quantity: Number(line.quantity),
+      menuItem: line.catalog_object_id
+        ? {
+            fullName: menuItemFullName(world, line.catalog_object_id),
+            stock:
+              inStock(world, line.catalog_object_id, locationId) === null
+                ? null
+                : { quantity: inStock(world, line.catalog_object_id, locationId) },
+          }
+        : null,
+    })),
+    location: {
+      name: world.locations.find((l) => l.id === locationId)?.name,
+      onShiftNow: onShiftNow(world, locationId),
+    },
+  };
+}
+
+/** An `orderChanged` payload with its people on shift as sorted names (see expectedOrderChanged). */
+export function withShiftNames(orderChanged: unknown): unknown {
+  const order = orderChanged as { location?: { onShiftNow?: { displayName: string }[] } };
+  if (!order?.location?.onShiftNow) return orderChanged;
+  return {
+    ...order,
+    location: {
+      ...order.location,
+      onShiftNow: order.location.onShiftNow.map((m) => m.displayName).sort(),
+    },
+  };
+}

@@ -175,3 +175,26 @@ export async function untilSubscribed(
   expect(subscriptions.openUpstreams()).toBeGreaterThanOrEqual(upstreams);
   expect(subscriptions.subscribers()).toBeGreaterThanOrEqual(subscribers);
 }
+
+/**
+ * For subscriptions a client library opened (its own operation ids, or an HTTP stream): waits
+ * until the gateway holds `subscribers` client subscriptions and `upstreams` upstream ones, each
+ * live at its subgraph, so an event published from then on reaches them.
+ */
+export async function untilLive(
+  gateway: {
+    subscriptions: {
+      subscriptions: { subscribers(): number; establishedUpstreams(): number };
+    };
+  },
+  subscribers: number,
+  upstreams = 1,
+): Promise<void> {
+  const { subscriptions } = gateway.subscriptions;
+  await expect
+    .poll(() => [subscriptions.subscribers(), subscriptions.establishedUpstreams()], {
+      timeout: 5_000,
+      interval: 5,
+    })
+    .toEqual([subscribers, upstreams]);
+}

@@ -1,20 +1,13 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { GraphQLDataSource, ServiceMap } from '@apollo/gateway';
 import type { ApolloServer, BaseContext } from '@apollo/server';
-import {
-  type DocumentNode,
-  type ExecutionResult,
-  GraphQLError,
-  parse,
-  print,
-  validate,
-} from 'graphql';
+import { type ExecutionResult, GraphQLError, validate } from 'graphql';
 // Aliased: Biome's React rules would take a `use` prefix for a React hook.
 import { useServer as serveGraphQLWs } from 'graphql-ws/use/ws';
 import { LRUCache } from 'lru-cache';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { Counters } from '../../platform/counters.ts';
-import { CloseCode, ErrorCode, withoutSuggestions } from '../../platform/errors.ts';
+import { CloseCode, ErrorCode } from '../../platform/errors.ts';
 import { type Identity, signIdentity } from '../../platform/gatewayTrust.ts';
 import type { Metrics } from '../../platform/metrics.ts';
 import type { TokenVerifier } from '../auth/tokens.ts';
@@ -28,6 +21,12 @@ import {
 import { startHeartbeat } from './heartbeat.ts';
 import { nextPayload, spliceSerializedPayloads } from './serializeOnce.ts';
 import { createSubgraphSockets } from './subgraphSockets.ts';
+import {
+  createSubscriptionDocuments,
+  executeWithApollo,
+  lastEventIdOf,
+  sharingScope,
+} from './subscriptionRequests.ts';
 
 /**
  * graphql-ws on the gateway's `/graphql` path (the same path as HTTP): subscriptions run as
@@ -43,8 +42,25 @@ export interface SubscriptionServer {
    * subscribe message has been handled.
    */
   whenLive(operationId: string): Promise<void> | undefined;
+  /**
+   * For the HTTP transports (SSE, multipart): a caller's subscription, checked by the request
+   * guard already, validated and joined to the same fan-out as graphql-ws's.
+   */
+  open(request: HttpSubscribeRequest): SubscriptionStream | { errors: readonly GraphQLError[] };
+  /** Runs a query or mutation sent on a streaming transport, through Apollo Server. */
+  execute(request: HttpSubscribeRequest): Promise<ExecutionResult>;
   close(): Promise<void>;
 }
+
+export interface HttpSubscribeRequest {
+  query: string;
+  operationName?: string | undefined;
+  variables?: Record<string, unknown> | undefined;
+  extensions?: Record<string, unknown> | undefined;
+  identity: Identity;
+}
+
+export type SubscriptionStream = AsyncIterableIterator<ExecutionResult> & { live: Promise<void> };
 
 export interface SubscriptionServerOptions {
   http: Server;
@@ -78,16 +94,8 @@ export interface SubscriptionServerOptions {
   maxSubscriptionsPerSocket?: number | undefined;
   /** Ping every socket this often, ending those that did not answer the last one (0: off). */
   pingIntervalMs?: number | undefined;
-}
-
-/**
- * A client's resume point: the last `extensions.eventId` it received, sent in the subscribe
- * message's `extensions.lastEventId` or, for a connection with one subscription, in
- * `connectionParams.lastEventId` (positions are per subscription's event stream).
- */
-function lastEventIdOf(fields: unknown): string | undefined {
-  const value = (fields as { lastEventId?: unknown } | undefined)?.lastEventId;
-  return typeof value === 'string' && value ? value : undefined;
+  /** Whether a browser on this `Origin` may open a socket (default: any). */
+  allowsOrigin?: ((origin: string | undefined, host: string | undefined) => boolean) | undefined;
 }
 
 /**
@@ -107,22 +115,6 @@ function closeWhenExpired(socket: WebSocket, expiresAt: number): void {
   );
   timer.unref();
   socket.once('close', () => clearTimeout(timer));
-}
-
-/**
- * What a subscription's results depend on about its caller: roles, scopes and locations, not
- * who it is (no resolver reads the subject). Callers alike share one upstream subscription and
- * one resolution per event, which is what lets thousands of phones of one restaurant's staff
- * cost one; the upstream carries the first sharer's identity.
- */
-function sharingScope(identity: Identity | undefined): string {
-  if (!identity) return 'anonymous';
-  const sorted = (values: readonly string[]) => [...values].sort();
-  return JSON.stringify([
-    sorted(identity.roles),
-    sorted(identity.scopes),
-    sorted(identity.locationIds),
-  ]);
 }
 
 /**
@@ -175,35 +167,18 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
   const identities = new WeakMap<object, Identity>();
   // Bounded: an entry only matters while someone may ask about a subscription just opened.
   const live = new LRUCache<string, Promise<void>>({ max: 10_000 });
-  // Thousands of clients subscribe with the same few documents: each is parsed and validated
-  // once, and one syntax tree is shared by all of them (memory per subscriber; the CPU of a
-  // reconnect storm). Emptied when the supergraph changes.
-  const documents = new LRUCache<string, DocumentNode | readonly GraphQLError[]>({ max: 1_000 });
-  const validDocument = (query: string): DocumentNode | readonly GraphQLError[] => {
-    let document = documents.get(query);
-    if (!document) {
-      try {
-        const parsed = parse(query);
-        const errors = validate(supergraph.current().schema, parsed).map((error) =>
-          hideSchemaDetails
-            ? new GraphQLError(withoutSuggestions(error.message), { nodes: error.nodes ?? null })
-            : error,
-        );
-        document = errors.length > 0 ? errors : parsed;
-      } catch (error) {
-        document = [error instanceof GraphQLError ? error : new GraphQLError(String(error))];
-      }
-      documents.set(query, document);
-    }
-    return document;
-  };
+  const documents = createSubscriptionDocuments(supergraph, hideSchemaDetails);
 
   // A graphql-ws message is a subscribe or a ping: larger frames are refused (close 1009), and
   // one client address may hold only so many sockets (close 1008 past the limit).
+  // A browser page may open a socket only from an origin the gateway allows (cors.ts).
+  const allowsOrigin = options.allowsOrigin ?? (() => true);
   const wss = new WebSocketServer({
     server: options.http,
     path: '/graphql',
     maxPayload: options.maxMessageBytes ?? 64 * 1024,
+    verifyClient: ({ origin, req }: { origin: string | undefined; req: IncomingMessage }) =>
+      allowsOrigin(origin || undefined, req.headers.host),
   });
   const perAddress = new Map<string, number>();
   const maxPerAddress = options.maxConnectionsPerClient ?? 1000;
@@ -267,7 +242,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
           ];
         }
         // Returning the arguments skips graphql-ws's own parse and validation.
-        const document = validDocument(payload.query);
+        const document = documents.valid(payload.query);
         if (!('kind' in document)) return document;
         return {
           schema: supergraph.current().schema,
@@ -284,20 +259,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
         operationId: id,
         lastEventId: lastEventIdOf(payload.extensions) ?? lastEventIdOf(ctx.connectionParams),
       }),
-      execute: async (args): Promise<ExecutionResult> => {
-        const response = await options.apollo.executeOperation(
-          {
-            query: print(args.document),
-            variables: args.variableValues ?? {},
-            ...(args.operationName ? { operationName: args.operationName } : {}),
-          },
-          { contextValue: (args.contextValue ?? {}) as BaseContext },
-        );
-        if (response.body.kind === 'single') return response.body.singleResult as ExecutionResult;
-        return {
-          errors: [new GraphQLError('incremental delivery is not supported over graphql-ws')],
-        };
-      },
+      execute: (args) => executeWithApollo(options.apollo, args),
       subscribe: (args) => {
         const subscription = subscriptions.subscribe({
           document: args.document,
@@ -317,15 +279,37 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
   // A new version: documents are validated afresh, and running subscriptions it no longer
   // accepts end with SUPERGRAPH_CHANGED.
   const stopFollowing = supergraph.onLoaded((next) => {
-    documents.clear();
     subscriptions.revalidate((document) => validate(next.schema, document).length === 0);
   });
   return {
     subscriptions,
     counters,
     whenLive: (operationId) => live.get(operationId),
+    open(request) {
+      const document = documents.valid(request.query);
+      if (!('kind' in document)) return { errors: document };
+      return subscriptions.subscribe({
+        document,
+        operationName: request.operationName,
+        variables: request.variables ?? {},
+        context: { identity: request.identity },
+        scope: sharingScope(request.identity),
+        lastEventId: lastEventIdOf(request.extensions),
+      });
+    },
+    async execute(request) {
+      const document = documents.valid(request.query);
+      if (!('kind' in document)) return { errors: document };
+      return executeWithApollo(options.apollo, {
+        document,
+        variableValues: request.variables ?? {},
+        operationName: request.operationName,
+        contextValue: { identity: request.identity },
+      });
+    },
     async close() {
       stopFollowing();
+      documents.stop();
       stopHeartbeat();
       // Sockets first, with 1001: a client reconnects and subscribes again (elsewhere), where a
       // `complete` would tell it the subscription is over for good.

@@ -149,10 +149,26 @@ const rows: Row[] = [
     'BAD_REQUEST',
   ],
   [
-    'a GET query without a CSRF-safe header',
+    // Apollo's CSRF header is not required (urql's GET): a page on an origin not allowed is
+    // refused instead, and a GET can only read.
+    'a GET query from a page on an origin not allowed',
     () =>
-      raw({ method: 'GET', path: `/graphql?query=${encodeURIComponent('{ locations { id } }')}` }),
-    400,
+      raw({
+        method: 'GET',
+        path: `/graphql?query=${encodeURIComponent('{ locations { id } }')}`,
+        headers: { origin: 'https://attacker.example' },
+      }),
+    403,
+    'CORS_ORIGIN_NOT_ALLOWED',
+  ],
+  [
+    'a mutation sent as GET',
+    () =>
+      raw({
+        method: 'GET',
+        path: `/graphql?query=${encodeURIComponent('mutation { __typename }')}`,
+      }),
+    405,
     'BAD_REQUEST',
   ],
   ['a syntax error', () => query('{ locations { id '), 400, 'GRAPHQL_PARSE_FAILED'],
