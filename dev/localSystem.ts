@@ -139,10 +139,15 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
   settings.gateway = {
     ...settings.gateway,
     subgraphUrls: { pos: pos.url, inventory: inventory.url, scheduling: scheduling.url },
-    explorer: {
-      examples: exampleOperations(emulators.world.locations[0]?.id ?? ''),
-      headers: { authorization: `Bearer ${devTokens.manager}` },
-    },
+    // In production the explorer is as deployed: no token of its own, the configured location.
+    ...(process.env.NODE_ENV === 'production'
+      ? {}
+      : {
+          explorer: {
+            examples: exampleOperations(emulators.world.locations[0]?.id ?? ''),
+            headers: { authorization: `Bearer ${devTokens.manager}` },
+          },
+        }),
   };
   const gateway = await startGateway(settings.gateway);
   return {

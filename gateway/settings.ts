@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ConfigError, envVar, readEnv } from '../platform/config.ts';
 import { devGatewaySecret } from '../platform/gatewayTrust.ts';
 import { devJwtSecret } from './auth/tokens.ts';
-import { exampleOperations } from './explorer/exampleOperations.ts';
+import { exampleOperations, explorerLocationPlaceholder } from './explorer/exampleOperations.ts';
 import { developmentCorsOrigins } from './http/cors.ts';
 import { defaultHeartbeatMs } from './http/httpSubscriptions.ts';
 import { defaultOperationLimits } from './limits/operationLimits.ts';
@@ -70,7 +70,7 @@ export function readGatewaySettings(env: NodeJS.ProcessEnv = process.env): Gatew
       GATEWAY_PORT: envVar.port(4000),
       SUPERGRAPH_PATH: envVar.string(defaultSupergraphPath),
       MAX_BODY_BYTES: envVar.positiveInt(1024 * 1024),
-      EXPLORER_LOCATION_ID: envVar.string('<a location id>'),
+      EXPLORER_LOCATION_ID: envVar.string(explorerLocationPlaceholder),
       POS_SUBGRAPH_URL: envVar.optionalUrl(),
       INVENTORY_SUBGRAPH_URL: envVar.optionalUrl(),
       SCHEDULING_SUBGRAPH_URL: envVar.optionalUrl(),

@@ -215,8 +215,11 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
           identities.set(ctx, identity);
           if (expiresAt !== undefined) closeWhenExpired(ctx.extra.socket, expiresAt);
           return true;
-        } catch {
-          // graphql-ws closes with 4403 Forbidden: the client sees why at once.
+        } catch (error) {
+          // 4403 with the reason in words ("token expired", "invalid token"), where graphql-ws
+          // alone would say "Forbidden"; its own close after this one is not sent.
+          const reason = error instanceof GraphQLError ? error.message : 'forbidden';
+          ctx.extra.socket.close(CloseCode.Forbidden, reason);
           return false;
         }
       },
