@@ -7,6 +7,7 @@ import { createMetrics } from '../platform/metrics.ts';
 import { traceIncomingRequest } from '../platform/spans.ts';
 import { createRedisApqStore } from './apqStore.ts';
 import { createTokenVerifier, type TokenSource } from './auth/tokens.ts';
+import { deferredQueries } from './defer/deferredQueries.ts';
 import { explorerAssetsPrefix, explorerAssetsRoute } from './explorer/explorerAssets.ts';
 import { type ExplorerOptions, explorerPageRoute, wantsExplorer } from './explorer/explorerPage.ts';
 import { createFederatedServer } from './federation.ts';
@@ -112,6 +113,11 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
   });
   await server.start();
   const cors = createCorsPolicy(settings.corsOrigins ?? []);
+  const deferred = deferredQueries({
+    apollo: server,
+    schema: () => supergraph.current().schema,
+    hideSchemaDetails: process.env.NODE_ENV === 'production',
+  });
   // Set once the HTTP server listens: the SSE and multipart transports join its fan-out.
   let streams: ReturnType<typeof httpSubscriptions> | undefined;
   const graphql = createGraphQLHandler({
@@ -123,10 +129,9 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
       if ('error' in result) throw result.error;
       return { identity: result.identity, requestId, passed: result };
     },
-    stream: (req, res, body, context) =>
-      streams
-        ? streams(req, res, body, (context as { passed: GuardPassed }).passed)
-        : Promise.resolve(false),
+    stream: async (req, res, body, context) =>
+      (await deferred(req, res, body, context)) ||
+      (streams ? streams(req, res, body, (context as { passed: GuardPassed }).passed) : false),
     maxBodyBytes: settings.maxBodyBytes,
     observe: ({ requestId, operationName, status, seconds }) => {
       logger.info({ requestId, operation: operationName, status, ms: Math.round(seconds * 1000) });

@@ -55,6 +55,8 @@ export const ErrorCode = {
    * (`Accept: multipart/mixed;subscriptionSpec=1.0`).
    */
   SUBSCRIPTION_TRANSPORT_REQUIRED: 'SUBSCRIPTION_TRANSPORT_REQUIRED',
+  /** More `@defer` fragments in one operation than the gateway runs (each is a query): 400. */
+  DEFER_LIMIT_EXCEEDED: 'DEFER_LIMIT_EXCEEDED',
   /** A client address already holds as many subscription streams (HTTP) as it may: 429. */
   CONNECTION_LIMIT_EXCEEDED: 'CONNECTION_LIMIT_EXCEEDED',
   /** A socket already holds `WS_MAX_SUBSCRIPTIONS_PER_SOCKET` subscriptions. */

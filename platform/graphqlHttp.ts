@@ -174,6 +174,9 @@ function requestFields(method: string | undefined, body: unknown, url: URL): Gra
     : {};
 }
 
+export const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
 /**
  * The media type of a GraphQL response this client accepts, as the GraphQL-over-HTTP spec has
  * it: `application/graphql-response+json` when asked for (Apollo Client, urql), else the legacy

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ExecutionResult, GraphQLError, GraphQLFormattedError } from 'graphql';
 import Negotiator from 'negotiator';
 import { ErrorCode } from '../../platform/errors.ts';
-import { type GraphQLRequestBody, sendGraphQLError } from '../../platform/graphqlHttp.ts';
+import { type GraphQLRequestBody, isRecord, sendGraphQLError } from '../../platform/graphqlHttp.ts';
 import type { GuardPassed } from '../requestGuard.ts';
 import type {
   HttpSubscribeRequest,
@@ -155,9 +155,6 @@ async function pump(
     writer.end();
   }
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The request's extensions, with an EventSource's `Last-Event-ID` as the resume point. */
 function resumeExtensions(

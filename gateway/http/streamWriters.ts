@@ -55,26 +55,51 @@ export function eventStreamWriter(res: ServerResponse): StreamWriter {
  * `{"payload": null, "errors": [...]}`.
  */
 export function multipartWriter(res: ServerResponse): StreamWriter {
-  res.writeHead(200, {
-    'content-type': 'multipart/mixed;boundary="graphql";subscriptionSpec="1.0"',
-    'cache-control': 'no-cache',
-    connection: 'keep-alive',
-    'x-accel-buffering': 'no',
-  });
-  // Each part ends with the boundary, so a client parses it as soon as it arrives rather than
-  // when the next part begins.
-  res.write('\r\n--graphql');
-  const part = (json: string) =>
-    res.write(`\r\ncontent-type: application/json; charset=utf-8\r\n\r\n${json}\r\n--graphql`);
+  const { part, end } = multipartBody(
+    res,
+    'multipart/mixed;boundary="graphql";subscriptionSpec="1.0"',
+  );
   // The first heartbeat tells the client at once that the subscription was accepted.
   part('{}');
   return {
     next: (result) => part(`{"payload":${JSON.stringify(result)}}`),
     fail: (errors) => {
       part(JSON.stringify({ payload: null, errors }));
-      res.end('--\r\n');
+      end();
     },
     heartbeat: () => part('{}'),
+    end,
+  };
+}
+
+/**
+ * A multipart/mixed body with boundary `graphql` and JSON parts. Each part ends with the
+ * boundary, so a client parses it as soon as it arrives rather than when the next one begins.
+ */
+function multipartBody(res: ServerResponse, contentType: string) {
+  res.writeHead(200, {
+    'content-type': contentType,
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+  });
+  res.write('\r\n--graphql');
+  return {
+    part: (json: string) =>
+      res.write(`\r\ncontent-type: application/json; charset=utf-8\r\n\r\n${json}\r\n--graphql`),
     end: () => res.end('--\r\n'),
   };
+}
+
+/**
+ * Incremental delivery of a query with `@defer` (multipart/mixed, `deferSpec=20220824`, what
+ * Apollo Client's Defer20220824Handler and urql read): the initial result, then each deferred
+ * part as an `incremental` payload, the last one with `hasNext: false`.
+ */
+export function incrementalWriter(res: ServerResponse): {
+  part(payload: Record<string, unknown>): void;
+  end(): void;
+} {
+  const { part, end } = multipartBody(res, 'multipart/mixed;boundary="graphql";deferSpec=20220824');
+  return { part: (payload) => part(JSON.stringify(payload)), end };
 }
