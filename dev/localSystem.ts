@@ -105,7 +105,12 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
   };
   const emulatorSettings = settings.emulators;
   const emulators = await startEmulators({
-    world: options.world ?? createWorld({ seed: emulatorSettings.seed }),
+    world:
+      options.world ??
+      createWorld({
+        seed: emulatorSettings.seed,
+        ...(emulatorSettings.clock ? { now: emulatorSettings.clock } : {}),
+      }),
     host: emulatorSettings.host,
     token: emulatorSettings.token,
     latencyMs: emulatorSettings.latencyMs,

@@ -19,7 +19,10 @@ try {
   process.exit(1);
 }
 
-const world = createWorld({ seed: settings.seed });
+const world = createWorld({
+  seed: settings.seed,
+  ...(settings.clock ? { now: settings.clock } : {}),
+});
 const common = {
   world,
   host: settings.host,

@@ -19,6 +19,8 @@ export interface EmulatorSettings {
   token: string;
   /** Seed of the demo world. */
   seed: number;
+  /** When the demo world is generated as of (EMULATOR_CLOCK); undefined: the current hour. */
+  clock?: Date | undefined;
   /** Delay added to every response. */
   latencyMs: number;
   /** Divides Square's webhook retry schedule (1, 2, 4 ... minutes, then hourly for 72 h). */
@@ -49,6 +51,8 @@ const environment = z.object({
   SCHEDULING_EMULATOR_PORT: port(4103),
   EMULATOR_TOKEN: z.string().min(1).default(DEFAULT_TOKEN),
   EMULATOR_SEED: z.coerce.number().int().min(0).max(4_294_967_295).default(1),
+  // The instant the demo world is generated as of (ISO 8601); default: the current hour.
+  EMULATOR_CLOCK: z.iso.datetime({ offset: true }).optional(),
   EMULATOR_LATENCY_MS: z.coerce.number().int().min(0).default(0),
   EMULATOR_WEBHOOK_TIME_SCALE: z.coerce.number().positive().default(1),
   // e.g. {"inventory":[{"kind":"error","rate":0.3}]}
@@ -86,6 +90,7 @@ export function readEmulatorSettings(env: NodeJS.ProcessEnv = process.env): Emul
     },
     token: values.EMULATOR_TOKEN,
     seed: values.EMULATOR_SEED,
+    clock: values.EMULATOR_CLOCK === undefined ? undefined : new Date(values.EMULATOR_CLOCK),
     latencyMs: values.EMULATOR_LATENCY_MS,
     webhooks: { timeScale: values.EMULATOR_WEBHOOK_TIME_SCALE },
     faults: values.EMULATOR_FAULTS,

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 export const operationNames = [
   'LocationOverview',
   'OrderChanged',
+  'OrdersThenStock',
   'StockRunningLow',
   'TimecardChanged',
 ] as const;
@@ -19,5 +20,6 @@ export function readOperation(name: OperationName): string {
 
 export const locationOverviewQuery = readOperation('LocationOverview');
 export const orderChangedSubscription = readOperation('OrderChanged');
+export const ordersThenStockQuery = readOperation('OrdersThenStock');
 export const stockChangedSubscription = readOperation('StockRunningLow');
 export const timecardChangedSubscription = readOperation('TimecardChanged');

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { getOperationAST, parse, print } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import { freePorts, readLocalSystemSettings } from '../dev/localSettings.ts';
 import { type OperationName, operationNames, readOperation } from '../schema/operations.ts';
+import { startTestSystem } from './system.ts';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 
@@ -28,6 +30,7 @@ describe('README examples', () => {
     expect(shown.map((text) => getOperationAST(parse(text))?.name?.value).sort()).toEqual([
       'LocationOverview',
       'OrderChanged',
+      'OrdersThenStock',
     ]);
   });
 
@@ -36,6 +39,32 @@ describe('README examples', () => {
       const document = parse(readOperation(name));
       expect(document.definitions).toHaveLength(1);
       expect(getOperationAST(document)?.name?.value).toBe(name);
+    }
+  });
+});
+
+describe('README Quickstart', () => {
+  it('the answer shown is what the system answers on the seed and clock the README names', async () => {
+    const clock = /`EMULATOR_CLOCK=(\S+) npm start`/.exec(readme)?.[1];
+    const request = /--data @- <<'JSON'\n([\s\S]*?)\nJSON\n/.exec(readme)?.[1];
+    const quickstart = readme.slice(readme.indexOf('`EMULATOR_CLOCK='));
+    const shown = /```json\n([\s\S]*?)```/.exec(quickstart)?.[1];
+    expect([clock, request, shown].every(Boolean)).toBe(true);
+    const system = await startTestSystem({
+      settings: readLocalSystemSettings({ ...freePorts, EMULATOR_CLOCK: clock }),
+    });
+    try {
+      const response = await fetch(system.gateway.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${system.devTokens.manager}`,
+        },
+        body: request,
+      });
+      expect(await response.json()).toEqual(JSON.parse(shown ?? ''));
+    } finally {
+      await system.close();
     }
   });
 });

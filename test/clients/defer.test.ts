@@ -4,6 +4,7 @@ import { Client, cacheExchange, fetchExchange } from '@urql/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalSystem } from '../../dev/localSystem.ts';
 import { createWorld } from '../../emulators/world.ts';
+import { ordersThenStockQuery } from '../../schema/operations.ts';
 import { inStock, menuItemFullName, openOrdersNewestFirst } from '../expected.ts';
 import { startTestSystem } from '../system.ts';
 
@@ -23,27 +24,8 @@ afterAll(async () => {
   await system?.close();
 });
 
-const ordersThenStock = /* GraphQL */ `
-  query OrdersThenStock($locationId: ID!) {
-    location(id: $locationId) {
-      name
-      openOrders(first: 2) {
-        id
-        lineItems {
-          quantity
-          menuItem {
-            fullName
-            ... @defer(label: "stock") {
-              stock(locationId: $locationId) {
-                quantity
-              }
-            }
-          }
-        }
-      }
-    }
-  }
-`;
+// schema/operations/OrdersThenStock.graphql, as the README shows it.
+const ordersThenStock = ordersThenStockQuery;
 
 const orders = () => openOrdersNewestFirst(world, locationId).slice(0, 2);
 

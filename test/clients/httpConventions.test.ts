@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalSystem } from '../../dev/localSystem.ts';
 import { createWorld } from '../../emulators/world.ts';
+import { createCorsPolicy } from '../../gateway/http/cors.ts';
 import { locationOverviewQuery, orderChangedSubscription } from '../../schema/operations.ts';
 import { expectedOverview } from '../expected.ts';
 import { startTestSystem } from '../system.ts';
@@ -165,5 +166,31 @@ describe('CORS', () => {
       },
     });
     expect(response.status).toBe(403);
+  });
+});
+
+describe('CORS origin patterns', () => {
+  const policy = createCorsPolicy([
+    'https://app.example.com',
+    'https://*.example.com',
+    'http://localhost:*',
+  ]);
+  it('match exact origins, one host label or a port for `*`, and the gateway’s own origin', () => {
+    const cases: [string | undefined, boolean][] = [
+      ['https://app.example.com', true],
+      ['https://kds.example.com', true],
+      ['https://a.b.example.com', false],
+      ['https://example.com', false],
+      ['https://evil.com', false],
+      ['https://app.example.com.evil.com', false],
+      ['http://localhost:5173', true],
+      ['http://localhost', false],
+      ['http://localhost:5173.evil.com', false],
+      ['http://gateway.internal:4000', true],
+      [undefined, true],
+    ];
+    expect(
+      cases.map(([origin]) => [origin, policy.allowsOrigin(origin, 'gateway.internal:4000')]),
+    ).toEqual(cases);
   });
 });
