@@ -30,7 +30,8 @@ export function eventStreamWriter(res: ServerResponse): StreamWriter {
     // nginx and similar proxies would otherwise buffer the stream.
     'x-accel-buffering': 'no',
   });
-  res.flushHeaders();
+  // A first comment, so the client and any proxy see the stream open before the first event.
+  res.write(':\n\n');
   const event = (name: string, data: string, id?: unknown) =>
     res.write(`event: ${name}\n${typeof id === 'string' ? `id: ${id}\n` : ''}data: ${data}\n\n`);
   return {
