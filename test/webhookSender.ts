@@ -51,3 +51,26 @@ export function orderUpdatedEvent(order: {
     },
   };
 }
+
+/** An `inventory.count.updated` event with one in-stock count, as Square sends it. */
+export function inventoryCountUpdatedEvent(count: {
+  catalog_object_id: string;
+  location_id: string;
+  quantity: string;
+  calculated_at: string;
+}) {
+  return {
+    merchant_id: 'MLTEST',
+    location_id: count.location_id,
+    type: 'inventory.count.updated',
+    event_id: crypto.randomUUID(),
+    created_at: new Date().toISOString(),
+    data: {
+      type: 'inventory_counts',
+      id: crypto.randomUUID(),
+      object: {
+        inventory_counts: [{ ...count, catalog_object_type: 'ITEM_VARIATION', state: 'IN_STOCK' }],
+      },
+    },
+  };
+}

@@ -1,12 +1,11 @@
 import type { ReconcileSource } from '../kit/reconcileLoop.ts';
 import type { InventoryClient } from './client.ts';
-import type { InventoryStores } from './loaders.ts';
-import { stockChange } from './webhooks.ts';
+import { type StockSources, stockChange } from './webhooks.ts';
 
 /** In-stock counts changed since the checkpoint, from counts batch-retrieve's `updated_after`. */
 export function stockReconcileSource(
   client: InventoryClient,
-  stores: InventoryStores,
+  stores: StockSources,
 ): ReconcileSource {
   return {
     name: 'stock',

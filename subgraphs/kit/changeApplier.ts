@@ -13,6 +13,11 @@ import type { SyncStore } from './syncStore.ts';
  *
  * The event id is the entity and the published version (`order:<id>:<version>`), so one state
  * of an entity has one id however many notices announced it.
+ *
+ * A version that does not order every change (a stock count's time, to the millisecond) comes
+ * with the state's `content`: a notice at the applied version but with other content is not
+ * stale; the vendor's current state (`current()`) decides, and is published when it differs
+ * from what was applied. Its event id then carries the content too.
  */
 export interface EntityChange<P = unknown> {
   /** The entity, e.g. `order:<id>`. */
@@ -25,10 +30,16 @@ export interface EntityChange<P = unknown> {
    * from the vendor when the notice is thin. Throws when it cannot (the change is not applied).
    */
   resolve(): Promise<EntityState<P>>;
+  /** What the state says, when its version alone may be shared by different states. */
+  content?: string | undefined;
+  /** The vendor's state now, fetched afresh: asked when two states share a version. */
+  current?(): Promise<EntityState<P>>;
 }
 
 export interface EntityState<P> {
   version: number;
+  /** As `EntityChange.content`, for the state resolved. */
+  content?: string | undefined;
   /** When the vendor says the change happened (RFC 3339). */
   occurredAt: string;
   /** The graph-shaped entity, from the vendor client's mapper. */
@@ -74,23 +85,27 @@ export function createChangeApplier(options: ChangeApplierOptions): ChangeApplie
     return run;
   }
 
-  const appliedVersion = (entity: string) => store.get<number>(versionKey(entity));
+  /** The applied version and content; versions recorded as bare numbers have no content. */
+  const appliedState = async (entity: string): Promise<Applied | undefined> => {
+    const stored = await store.get<number | Applied>(versionKey(entity));
+    return typeof stored === 'number' ? { version: stored } : stored;
+  };
 
   return {
     apply(change, source) {
       return oneAtATime(change.entity, async () => {
         const labels = { topic: change.topic, source };
-        const applied = await appliedVersion(change.entity);
-        if (applied !== undefined && change.version <= applied) {
+        const stale = () => {
           counters.increment('vendor_changes_ignored', labels);
-          return 'stale';
-        }
-        const state = await change.resolve();
-        if (applied !== undefined && state.version <= applied) {
-          counters.increment('vendor_changes_ignored', labels);
-          return 'stale';
-        }
-        const id = `${change.entity}:${state.version}`;
+          return 'stale' as const;
+        };
+        const applied = await appliedState(change.entity);
+        if (applied && isStale(change, applied)) return stale();
+        // Same version, other content: only the vendor knows which of the two is current.
+        const tie = applied !== undefined && change.version === applied.version;
+        const state = tie && change.current ? await change.current() : await change.resolve();
+        if (applied && isStale(state, applied)) return stale();
+        const id = `${change.entity}:${state.version}${state.content === undefined ? '' : `:${state.content}`}`;
         const traceparent = currentTraceparent();
         const event: DomainEvent = {
           id,
@@ -101,18 +116,13 @@ export function createChangeApplier(options: ChangeApplierOptions): ChangeApplie
         };
         // Instances sharing the store race for each state: the one holding the lease publishes
         // it, and the version it records (before letting go) makes every later one stale.
-        if (!(await store.lease(publishKey(id), publishLeaseMs))) {
-          counters.increment('vendor_changes_ignored', labels);
-          return 'stale';
-        }
+        if (!(await store.lease(publishKey(id), publishLeaseMs))) return stale();
         try {
-          const recorded = await appliedVersion(change.entity);
-          if (recorded !== undefined && state.version <= recorded) {
-            counters.increment('vendor_changes_ignored', labels);
-            return 'stale';
-          }
+          const recorded = await appliedState(change.entity);
+          if (recorded && isStale(state, recorded)) return stale();
           await bus.publish(event);
-          await store.set(versionKey(change.entity), state.version, rememberMs);
+          const record: Applied = { version: state.version, content: state.content };
+          await store.set(versionKey(change.entity), record, rememberMs);
         } finally {
           await store.releaseLease(publishKey(id));
         }
@@ -122,4 +132,21 @@ export function createChangeApplier(options: ChangeApplierOptions): ChangeApplie
       });
     },
   };
+}
+
+interface Applied {
+  version: number;
+  content?: string | undefined;
+}
+
+/**
+ * Older than what was applied, or the same version saying the same (or not saying what it
+ * says: a versioned entity's version orders every change).
+ */
+function isStale(
+  state: { version: number; content?: string | undefined },
+  applied: Applied,
+): boolean {
+  if (state.version !== applied.version) return state.version < applied.version;
+  return state.content === undefined || state.content === applied.content;
 }
