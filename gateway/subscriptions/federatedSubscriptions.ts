@@ -38,6 +38,8 @@ export interface SubscribeRequest {
   scope: string;
   /** The last `extensions.eventId` the client received: resume after it. */
   lastEventId?: string | undefined;
+  /** Without `lastEventId`: resume from the events since this time (epoch ms). */
+  since?: number | undefined;
 }
 
 export interface FederatedSubscriptions {
@@ -112,6 +114,7 @@ export function createFederatedSubscriptions(
       ),
       identity: options.signedIdentity ? options.signedIdentity(request.context) : {},
       lastEventId: request.lastEventId,
+      since: request.since,
       counters,
       on: {
         event: (event) => {

@@ -30,6 +30,7 @@ export interface SharingKeyParts {
   variables: Record<string, unknown>;
   scope: string;
   lastEventId?: string | undefined;
+  since?: number | undefined;
 }
 
 export interface SharingRegistry {
@@ -62,7 +63,9 @@ export function createSharingRegistry(): SharingRegistry {
         parts.operationName ?? null,
         parts.variables,
         parts.scope,
-        parts.lastEventId ? `resume:${parts.lastEventId}:${++resumed}` : null,
+        parts.lastEventId || parts.since !== undefined
+          ? `resume:${parts.lastEventId ?? parts.since}:${++resumed}`
+          : null,
       ]);
       let entry = entries.get(key);
       if (!entry) {

@@ -29,6 +29,18 @@ export function lastEventIdOf(fields: unknown): string | undefined {
 }
 
 /**
+ * Resume by time, for a client that has received no event yet (so has no `lastEventId`):
+ * `extensions.since` (or `connectionParams.since`), epoch ms or an RFC 3339 time, the moment it
+ * first subscribed. The events published since then come first.
+ */
+export function sinceOf(fields: unknown): number | undefined {
+  const value = (fields as { since?: unknown } | undefined)?.since;
+  const time =
+    typeof value === 'number' ? value : typeof value === 'string' ? Date.parse(value) : Number.NaN;
+  return Number.isFinite(time) ? time : undefined;
+}
+
+/**
  * What a subscription's results depend on about its caller: roles, scopes and locations, not
  * who it is (no resolver reads the subject). Callers alike share one upstream subscription and
  * one resolution per event, which is what lets thousands of phones of one restaurant's staff

@@ -26,6 +26,7 @@ import {
   executeWithApollo,
   lastEventIdOf,
   sharingScope,
+  sinceOf,
 } from './subscriptionRequests.ts';
 
 /**
@@ -261,6 +262,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
         identity: identities.get(ctx),
         operationId: id,
         lastEventId: lastEventIdOf(payload.extensions) ?? lastEventIdOf(ctx.connectionParams),
+        since: sinceOf(payload.extensions) ?? sinceOf(ctx.connectionParams),
       }),
       execute: (args) => executeWithApollo(options.apollo, args),
       subscribe: (args) => {
@@ -271,6 +273,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
           context: (args.contextValue ?? {}) as Record<string, unknown>,
           scope: sharingScope((args.contextValue as { identity?: Identity } | undefined)?.identity),
           lastEventId: (args.contextValue as { lastEventId?: string } | undefined)?.lastEventId,
+          since: (args.contextValue as { since?: number } | undefined)?.since,
         });
         const { operationId } = (args.contextValue ?? {}) as { operationId?: string };
         if (operationId) live.set(operationId, subscription.live);
@@ -298,6 +301,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
         context: { identity: request.identity },
         scope: sharingScope(request.identity),
         lastEventId: lastEventIdOf(request.extensions),
+        since: sinceOf(request.extensions),
       });
     },
     async execute(request) {

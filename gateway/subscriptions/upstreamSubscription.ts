@@ -9,6 +9,8 @@ import type { SubscriptionPlan } from './subscriptionPlanner.ts';
  * connection (subgraphSockets.ts). It remembers the last event position it saw and resumes from
  * there when graphql-ws re-subscribes after a dropped connection, so a restarting subgraph
  * instance loses no event; a resuming client's subscription starts after its `lastEventId`.
+ * The subgraph's first message carries the position the subscription started at, so it has a
+ * resume point before any event arrives (a subgraph killed at once loses nothing either).
  *
  * The subgraph says when the subscription is live on its event bus (the first message, with
  * `extensions.established`, asked for by `extensions.announceEstablished`): that message is
@@ -40,6 +42,8 @@ export function openUpstreamSubscription(options: {
   /** The caller's signed identity, sent with the subscription. */
   identity: Record<string, string>;
   lastEventId: string | undefined;
+  /** Without `lastEventId`: resume from the events since this time (epoch ms). */
+  since?: number | undefined;
   counters: Counters;
   on: UpstreamEvents;
 }): UpstreamSubscription {
@@ -56,6 +60,7 @@ export function openUpstreamSubscription(options: {
     ...options.identity,
     announceEstablished: true,
     ...(options.lastEventId ? { lastEventId: options.lastEventId } : {}),
+    ...(!options.lastEventId && options.since !== undefined ? { since: options.since } : {}),
   };
   counters.increment('upstream_subscriptions_opened', { subgraph });
   const unsubscribe = options.sockets.subscribe(

@@ -47,6 +47,16 @@ export interface EventBus {
    */
   history(topic: EventTopic, after: string): Promise<DomainEvent[] | 'expired'>;
   /**
+   * The position of the latest event on `topic` (before any: a position every later event
+   * follows): where a subscription that starts now resumes, having seen nothing.
+   */
+  head(topic: EventTopic): Promise<string>;
+  /**
+   * The position of the last event published before `time` (epoch ms): where a subscriber
+   * that started then resumes; `expired` when events after it may no longer be kept.
+   */
+  positionAt(topic: EventTopic, time: number): Promise<string | 'expired'>;
+  /**
    * Resolves once an event published from now on reaches this bus's subscribers (Redis: its
    * reader holds a position in every stream). What to await instead of waiting a while.
    */
@@ -100,16 +110,40 @@ export function createInProcessEventBus(
   const historyLength = options.historyLength ?? defaultHistoryLength;
   const epoch = (options.now ?? Date.now)();
   const handlers = createTopicHandlers();
-  const kept = new Map<EventTopic, { events: DomainEvent[]; published: number }>();
+  const now = options.now ?? Date.now;
+  type Log = { events: DomainEvent[]; times: number[]; published: number };
+  const kept = new Map<EventTopic, Log>();
+  const logOf = (topic: EventTopic): Log => {
+    let log = kept.get(topic);
+    if (!log) {
+      log = { events: [], times: [], published: 0 };
+      kept.set(topic, log);
+    }
+    return log;
+  };
   return {
     async publish(event) {
-      const log = kept.get(event.topic) ?? { events: [], published: 0 };
-      kept.set(event.topic, log);
+      const log = logOf(event.topic);
       log.published += 1;
       const positioned = { ...event, position: `${epoch}-${log.published}` };
       log.events.push(positioned);
-      if (log.events.length > historyLength) log.events.shift();
+      log.times.push(now());
+      if (log.events.length > historyLength) {
+        log.events.shift();
+        log.times.shift();
+      }
       handlers.deliver(positioned);
+    },
+    head: async (topic) => `${epoch}-${logOf(topic).published}`,
+    async positionAt(topic, time) {
+      if (time < epoch) return 'expired';
+      const log = logOf(topic);
+      let index = log.times.length - 1;
+      while (index >= 0 && (log.times[index] ?? 0) >= time) index -= 1;
+      if (index >= 0) return log.events[index]?.position ?? 'expired';
+      // Every kept event is at or after `time`: fine unless older ones were dropped.
+      const dropped = log.published - log.events.length;
+      return dropped === 0 ? `${epoch}-0` : 'expired';
     },
     subscribe: handlers.subscribe,
     ready: async () => {},
@@ -117,7 +151,7 @@ export function createInProcessEventBus(
       const parsed = parsePosition(after);
       if (!parsed || parsed[0] !== epoch) return 'expired';
       const seq = parsed[1];
-      const log = kept.get(topic) ?? { events: [], published: 0 };
+      const log = logOf(topic);
       if (seq > log.published) return 'expired';
       const oldest = log.published - log.events.length + 1;
       if (seq + 1 < oldest) return 'expired';
@@ -137,6 +171,8 @@ export function createInProcessEventBus(
  */
 export interface EventCursor {
   after?: string | undefined;
+  /** Without `after`: resume from the events published since this time (epoch ms). */
+  since?: number | undefined;
   /** The last delivered event's position. */
   delivered?: string | undefined;
   /** The last delivered event's `occurredAt`. */
@@ -168,6 +204,11 @@ export function eventExtensions(
  * with `cursor.after`, first the kept events after it (or a HISTORY_EXPIRED error), then live
  * ones, none twice. Events queue while the consumer is busy; returning the iterator (client
  * gone) unsubscribes.
+ *
+ * Every subscription has a resume point from its start: without `after`, the position at
+ * `cursor.since`, else the topic's head now, becomes `cursor.after` (a subscriber killed before
+ * its first event resumes there and misses nothing). A bus that cannot say (Redis away) leaves
+ * a fresh subscription live only.
  */
 export async function eventsOf<P>(
   bus: EventBus,
@@ -175,6 +216,13 @@ export async function eventsOf<P>(
   filter: (payload: P) => boolean,
   cursor: EventCursor = {},
 ): Promise<AsyncIterableIterator<DomainEvent<P>>> {
+  if (cursor.after === undefined && cursor.since !== undefined) {
+    const start = await bus.positionAt(topic, cursor.since);
+    if (start === 'expired') throw historyExpired(new Date(cursor.since).toISOString());
+    cursor.after = start;
+  } else if (cursor.after === undefined) {
+    cursor.after = await bus.head(topic).catch(() => undefined);
+  }
   let last = cursor.after;
   let unsubscribe = () => {};
   const events = createPushIterator<DomainEvent<P>>({

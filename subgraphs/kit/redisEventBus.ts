@@ -120,7 +120,8 @@ export function createRedisEventBus(options: RedisEventBusOptions): EventBus {
       const info = await commands
         .sendCommand(['XINFO', 'STREAM', key])
         .catch(() => undefined as unknown);
-      if (!Array.isArray(info)) return 'expired';
+      // No stream yet: nothing was ever published, so nothing after the very start is missed.
+      if (!Array.isArray(info)) return after === '0-0' ? [] : 'expired';
       const field = (name: string) => {
         const index = info.indexOf(name);
         return index >= 0 ? info[index + 1] : undefined;
@@ -132,6 +133,24 @@ export function createRedisEventBus(options: RedisEventBusOptions): EventBus {
       if (trimmed && (!firstId || comparePositions(after, firstId) < 0)) return 'expired';
       const entries = await commands.xRange(key, `(${after}`, '+');
       return entries.flatMap((entry) => decode(entry as StreamEntry) ?? []);
+    },
+    async head(topic) {
+      await started;
+      const [latest] = await commands.xRevRange(streamKey(topic), '+', '-', { COUNT: 1 });
+      return latest?.id ?? '0-0';
+    },
+    async positionAt(topic, time) {
+      await started;
+      const key = streamKey(topic);
+      // Stream ids are `<ms>-<seq>` of Redis's clock: the last entry before `time`.
+      const [before] = await commands.xRevRange(key, `${Math.max(0, time - 1)}`, '-', { COUNT: 1 });
+      // Trimming drops the oldest entries: all after a kept one are kept.
+      if (before) return before.id;
+      const info = await commands.sendCommand(['XINFO', 'STREAM', key]).catch(() => undefined);
+      if (!Array.isArray(info)) return '0-0';
+      const field = (name: string) => info[info.indexOf(name) + 1];
+      const trimmed = Number(field('entries-added') ?? 0) > Number(field('length') ?? 0);
+      return trimmed ? 'expired' : '0-0';
     },
     async close() {
       closed = true;

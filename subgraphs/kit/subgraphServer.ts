@@ -25,6 +25,14 @@ const resumePoint = (extensions: unknown): string | undefined => {
   return typeof lastEventId === 'string' && lastEventId ? lastEventId : undefined;
 };
 
+/** `extensions.since`: epoch ms or an RFC 3339 time, resume by time (eventBus.ts). */
+const sinceOf = (extensions: unknown): number | undefined => {
+  const since = (extensions as { since?: unknown } | undefined)?.since;
+  const time =
+    typeof since === 'number' ? since : typeof since === 'string' ? Date.parse(since) : NaN;
+  return Number.isFinite(time) ? time : undefined;
+};
+
 const announcesEstablished = (extensions: unknown): boolean =>
   (extensions as { announceEstablished?: unknown } | undefined)?.announceEstablished === true;
 
@@ -33,11 +41,15 @@ const isAsyncIterable = (value: unknown): value is AsyncIterable<ExecutionResult
 
 /**
  * The stream of a subscription that is already attached to the event bus (its resolver's
- * subscribe has run), behind a first result with no data that says so. Not an async generator:
+ * subscribe has run), behind a first result with no data that says so, with the position the
+ * subscription resumes from if it is cut before its first event. Not an async generator:
  * a generator's `return()` waits while it awaits the next event, and the client that left
  * would hold its bus listener until then.
  */
-function announced(source: AsyncIterable<ExecutionResult>): AsyncIterableIterator<ExecutionResult> {
+function announced(
+  source: AsyncIterable<ExecutionResult>,
+  cursor: EventCursor | undefined,
+): AsyncIterableIterator<ExecutionResult> {
   const events = source[Symbol.asyncIterator]();
   let said = false;
   const iterator: AsyncIterableIterator<ExecutionResult> = {
@@ -45,7 +57,11 @@ function announced(source: AsyncIterable<ExecutionResult>): AsyncIterableIterato
     next() {
       if (said) return events.next();
       said = true;
-      return Promise.resolve({ done: false, value: { extensions: { established: true } } });
+      const start = cursor?.after ? { eventId: cursor.after } : {};
+      return Promise.resolve({
+        done: false,
+        value: { extensions: { established: true, ...start } },
+      });
     },
     return: async (value?: unknown) =>
       (await events.return?.(value)) ?? { done: true, value: undefined },
@@ -154,13 +170,16 @@ export async function startSubgraphServer<C extends BaseContext>(
         ...(await options.context(
           trusted(asHeaders(payload.extensions), Number.POSITIVE_INFINITY),
         )),
-        eventCursor: { after: resumePoint(payload.extensions) } satisfies EventCursor,
+        eventCursor: {
+          after: resumePoint(payload.extensions),
+          since: sinceOf(payload.extensions),
+        } satisfies EventCursor,
       }),
       // The gateway asks to be told when the subscription is live on the bus (graphql-ws has
       // no acknowledgement): once the resolver's stream exists, a first result says so.
-      onOperation: (_ctx, _id, payload, _args, result) =>
+      onOperation: (_ctx, _id, payload, args, result) =>
         announcesEstablished(payload.extensions) && isAsyncIterable(result)
-          ? announced(result)
+          ? announced(result, (args.contextValue as { eventCursor?: EventCursor }).eventCursor)
           : undefined,
       onNext: (_ctx, _id, _payload, args, result) => {
         const event = eventExtensions(

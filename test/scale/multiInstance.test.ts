@@ -1,10 +1,10 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { ExecutionResult } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { locationOverviewQuery } from '../../schema/operations.ts';
+import { bumpOrder as bumpOrderAt, deliverWebhook, untilUpstreamsLive } from '../deployment.ts';
 import { headersFor, postGraphQL } from '../graphqlClient.ts';
 import { type SpawnedService, spawnService } from '../processes.ts';
-import { sample } from '../prometheus.ts';
 import { redisAvailable, testRedisUrl, uniqueNamespace } from '../redis.ts';
 import { connect, subscribe } from '../subscriptionClient.ts';
 import { authorizeByDefault } from '../system.ts';
@@ -116,42 +116,9 @@ async function startDeployment(): Promise<Deployment> {
   };
 }
 
-/** Moves the order one version on at the vendor and returns its new state. */
-async function bumpOrder(
-  orderId: string,
-): Promise<{ id: string; version: number; location_id: string }> {
-  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-  const current = (await (
-    await fetch(`${deployment.posApi}/v2/orders/${orderId}`, { headers })
-  ).json()) as {
-    order: { version: number };
-  };
-  const response = await fetch(`${deployment.posApi}/v2/orders/${orderId}`, {
-    method: 'PUT',
-    headers,
-    body: JSON.stringify({
-      idempotency_key: crypto.randomUUID(),
-      order: { version: current.order.version, ticket_name: `v${current.order.version + 1}` },
-    }),
-  });
-  return (
-    (await response.json()) as { order: { id: string; version: number; location_id: string } }
-  ).order;
-}
-
-/** Delivers a webhook to one instance, signed over the notification URL Square knows. */
-async function deliver(instanceGraphqlUrl: string, event: unknown): Promise<unknown> {
-  const body = JSON.stringify(event);
-  const signature = createHmac('sha256', signatureKey)
-    .update(notificationUrl + body)
-    .digest('base64');
-  const response = await fetch(new URL('/webhooks/square', instanceGraphqlUrl), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-square-hmacsha256-signature': signature },
-    body,
-  });
-  return response.json();
-}
+const bumpOrder = (orderId: string) => bumpOrderAt(deployment.posApi, orderId, token);
+const deliver = (instanceGraphqlUrl: string, event: unknown) =>
+  deliverWebhook(instanceGraphqlUrl, event, { key: signatureKey, notificationUrl });
 
 const orderChanged = /* GraphQL */ `
   subscription OrderChanged($locationId: ID!) {
@@ -164,15 +131,7 @@ const orderChanged = /* GraphQL */ `
 const versions = (results: ExecutionResult[]) =>
   results.map((result) => (result.data?.orderChanged as { version: number } | undefined)?.version);
 
-/** Waits until the gateway holds `upstreams` or more upstream subscriptions, every one live. */
-async function untilLive(gatewayUrl: string, upstreams = 1): Promise<void> {
-  const allLive = async () => {
-    const scrape = await (await fetch(new URL('/metrics', gatewayUrl))).text();
-    const open = sample(scrape, 'upstream_subscriptions_open') ?? 0;
-    return open >= upstreams && sample(scrape, 'upstream_subscriptions_live') === open;
-  };
-  await expect.poll(allLive, { timeout: 10_000, interval: 20 }).toBe(true);
-}
+const untilLive = untilUpstreamsLive;
 
 async function anOpenOrder(gatewayUrl: string): Promise<{ id: string; locationId: string }> {
   const { body } = await postGraphQL<{
