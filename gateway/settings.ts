@@ -10,6 +10,7 @@ import { defaultHeartbeatMs } from './http/httpSubscriptions.ts';
 import { defaultOperationLimits } from './limits/operationLimits.ts';
 import { sha256 } from './requestGuard.ts';
 import type { GatewaySettings } from './startGateway.ts';
+import { defaultResolutionRetries } from './subscriptions/eventResolution.ts';
 import { defaultMaxBacklog } from './subscriptions/federatedSubscriptions.ts';
 import {
   defaultMaxSubscriptionsPerSocket,
@@ -66,6 +67,7 @@ export function readGatewaySettings(env: NodeJS.ProcessEnv = process.env): Gatew
       SUBSCRIPTION_MAX_BACKLOG: envVar.positiveInt(defaultMaxBacklog),
       WS_MAX_SUBSCRIPTIONS_PER_SOCKET: envVar.positiveInt(defaultMaxSubscriptionsPerSocket),
       WS_PING_INTERVAL_MS: envVar.millisecondsOrOff(defaultPingIntervalMs),
+      EVENT_RESOLUTION_RETRIES: z.coerce.number().int().min(0).default(defaultResolutionRetries),
       HOST: envVar.string('127.0.0.1'),
       GATEWAY_PORT: envVar.port(4000),
       SUPERGRAPH_PATH: envVar.string(defaultSupergraphPath),
@@ -93,6 +95,7 @@ export function readGatewaySettings(env: NodeJS.ProcessEnv = process.env): Gatew
       maxBacklog: values.SUBSCRIPTION_MAX_BACKLOG,
       maxSubscriptionsPerSocket: values.WS_MAX_SUBSCRIPTIONS_PER_SOCKET,
       pingIntervalMs: values.WS_PING_INTERVAL_MS,
+      resolutionRetries: values.EVENT_RESOLUTION_RETRIES,
     },
     auth: {
       tokens: values.JWKS_URL

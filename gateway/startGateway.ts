@@ -43,6 +43,8 @@ export interface GatewaySettings {
         maxSubscriptionsPerSocket?: number;
         /** Ping sockets this often; end those that did not answer the last ping (0: off). */
         pingIntervalMs?: number;
+        /** Tries again for an event whose resolution failed transiently (0: off). */
+        resolutionRetries?: number;
       }
     | undefined;
   /** Reload the supergraph file when it changes (default true). */
@@ -179,6 +181,7 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
     maxSubscriptionsPerSocket: settings.websocket?.maxSubscriptionsPerSocket,
     hideSchemaDetails: process.env.NODE_ENV === 'production',
     pingIntervalMs: settings.websocket?.pingIntervalMs,
+    resolutionRetries: settings.websocket?.resolutionRetries,
     allowsOrigin: cors.allowsOrigin,
     auth: { verifier, guard },
   });

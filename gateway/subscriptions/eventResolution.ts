@@ -1,9 +1,10 @@
 import { executeQueryPlan, type ServiceMap } from '@apollo/gateway';
 import type { PlanNode, QueryPlan } from '@apollo/query-planner';
 import type { GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
-import { bulkhead } from 'cockatiel';
+import { bulkhead, ExponentialBackoff, handleWhenResult, retry } from 'cockatiel';
 import { type DocumentNode, type ExecutionResult, print } from 'graphql';
 import type { Counters } from '../../platform/counters.ts';
+import { ErrorCode } from '../../platform/errors.ts';
 import type { SubscriptionPlan, SubscriptionPlanner } from './subscriptionPlanner.ts';
 
 /**
@@ -14,6 +15,13 @@ import type { SubscriptionPlan, SubscriptionPlanner } from './subscriptionPlanne
  *
  * At most `maxConcurrent` resolutions run at once in a gateway (the rest wait their turn, in
  * order): a burst of events cannot open unbounded subgraph requests or hold unbounded results.
+ *
+ * A resolution that failed for a passing reason (a subgraph down or restarting, a vendor
+ * unavailable, slow or rate limited: the event's fields would be null) is run again with
+ * exponential backoff, up to `retries` times (about 20 s in all by default), so a subscriber
+ * gets the change with its fields once the subgraph is back rather than a null it cannot
+ * recover. Later events of the same subscription wait behind it: order is kept. Past the last
+ * try the result goes out with its errors (`subscription_event_resolutions_failed`).
  */
 export interface EventResolutionRequest {
   document: DocumentNode;
@@ -35,16 +43,42 @@ export interface EventResolver {
 /** Resolutions one gateway runs at once, unless configured. */
 export const defaultMaxConcurrentResolutions = 32;
 
+/** Tries after the first for an event whose resolution failed transiently, unless configured. */
+export const defaultResolutionRetries = 6;
+
+/** The error codes that say "try again later", not "this is the answer". */
+const transientCodes = new Set<string>([
+  ErrorCode.SUBGRAPH_UNAVAILABLE,
+  ErrorCode.UPSTREAM_UNAVAILABLE,
+  ErrorCode.UPSTREAM_TIMEOUT,
+  ErrorCode.UPSTREAM_RATE_LIMITED,
+]);
+
+export const failedTransiently = (result: ExecutionResult): boolean =>
+  result.errors?.some((error) => transientCodes.has(String(error.extensions?.code))) ?? false;
+
 export function createEventResolver(options: {
   planner: () => SubscriptionPlanner;
   dataSources: () => ServiceMap;
   counters: Counters;
   maxConcurrent?: number | undefined;
+  /** Tries after the first for a transient failure (default `defaultResolutionRetries`; 0: off). */
+  retries?: number | undefined;
+  /** First and largest wait between tries (default 200 ms and 5 s). */
+  retryDelayMs?: { initial: number; max: number } | undefined;
 }): EventResolver {
   const slots = bulkhead(
     options.maxConcurrent ?? defaultMaxConcurrentResolutions,
     Number.POSITIVE_INFINITY,
   );
+  // Outside the bulkhead: a resolution waiting to try again holds no slot.
+  const again = retry(handleWhenResult(failedTransiently as (result: unknown) => boolean), {
+    maxAttempts: options.retries ?? defaultResolutionRetries,
+    backoff: new ExponentialBackoff({
+      initialDelay: options.retryDelayMs?.initial ?? 200,
+      maxDelay: options.retryDelayMs?.max ?? 5_000,
+    }),
+  });
   let running = 0;
   const resolveNow = async (
     plan: SubscriptionPlan,
@@ -76,16 +110,30 @@ export function createEventResolver(options: {
     );
     return result as ExecutionResult;
   };
+  const once = (plan: SubscriptionPlan, request: EventResolutionRequest, event: ExecutionResult) =>
+    slots.execute(async () => {
+      running += 1;
+      try {
+        return await resolveNow(plan, request, event);
+      } finally {
+        running -= 1;
+      }
+    });
   return {
-    resolve: (plan, request, event) =>
-      slots.execute(async () => {
-        running += 1;
-        try {
-          return await resolveNow(plan, request, event);
-        } finally {
-          running -= 1;
+    async resolve(plan, request, event) {
+      const subgraph = plan.primary.serviceName;
+      let tries = 0;
+      const result = await again.execute(() => {
+        if (tries++ > 0) {
+          options.counters.increment('subscription_event_resolution_retries', { subgraph });
         }
-      }),
+        return once(plan, request, event);
+      });
+      if (failedTransiently(result)) {
+        options.counters.increment('subscription_event_resolutions_failed', { subgraph });
+      }
+      return result;
+    },
     running: () => running,
   };
 }

@@ -76,6 +76,9 @@ export interface FederatedSubscriptionsOptions {
   maxBacklog?: number | undefined;
   /** Most event resolutions running at once (default `defaultMaxConcurrentResolutions`). */
   maxConcurrentResolutions?: number | undefined;
+  /** Tries again for an event whose resolution failed transiently (eventResolution.ts). */
+  resolutionRetries?: number | undefined;
+  resolutionRetryDelayMs?: { initial: number; max: number } | undefined;
 }
 
 /** Events one subscriber may have waiting, unless configured (SUBSCRIPTION_MAX_BACKLOG). */
@@ -92,6 +95,8 @@ export function createFederatedSubscriptions(
     dataSources: options.dataSources,
     counters,
     maxConcurrent: options.maxConcurrentResolutions,
+    retries: options.resolutionRetries,
+    retryDelayMs: options.resolutionRetryDelayMs,
   });
 
   function open(request: SubscribeRequest, endAll: () => void): SharedSubscription {

@@ -95,6 +95,8 @@ export interface SubscriptionServerOptions {
   maxSubscriptionsPerSocket?: number | undefined;
   /** Ping every socket this often, ending those that did not answer the last one (0: off). */
   pingIntervalMs?: number | undefined;
+  /** Tries again for an event whose resolution failed transiently (eventResolution.ts). */
+  resolutionRetries?: number | undefined;
   /** Whether a browser on this `Origin` may open a socket (default: any). */
   allowsOrigin?: ((origin: string | undefined, host: string | undefined) => boolean) | undefined;
 }
@@ -164,6 +166,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
     counters,
     metrics: options.metrics,
     maxBacklog: options.maxBacklog,
+    resolutionRetries: options.resolutionRetries,
   });
   const identities = new WeakMap<object, Identity>();
   // Bounded: an entry only matters while someone may ask about a subscription just opened.

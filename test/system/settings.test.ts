@@ -100,6 +100,7 @@ describe('with an empty environment', () => {
       maxBacklog: 1000,
       maxSubscriptionsPerSocket: 100,
       pingIntervalMs: 30_000,
+      resolutionRetries: 6,
     });
     expect(gateway.maxBodyBytes).toBe(1_048_576);
   });
@@ -164,6 +165,7 @@ describe('a variable set for npm start', () => {
       maxBacklog: 3,
       maxSubscriptionsPerSocket: 100,
       pingIntervalMs: 30_000,
+      resolutionRetries: 6,
     });
     const authorization = `Bearer ${system.devTokens.manager}`;
     const { status, body } = await postGraphQL(
