@@ -19,13 +19,20 @@ export async function checkSubgraphs(
   return Promise.all(
     subgraphs.map(async ({ name, url }) => {
       try {
-        const response = await fetch(new URL('/healthz', url), {
+        // The subgraph's readiness, not just its liveness: its vendor's host and its Redis.
+        const response = await fetch(new URL('/readyz', url), {
           signal: AbortSignal.timeout(timeoutMs),
         });
-        await response.body?.cancel();
-        return response.ok
-          ? { name, status: 'up' as const }
-          : { name, status: 'down' as const, detail: `healthz answered ${response.status}` };
+        const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+        if (response.ok) return { name, status: 'up' as const };
+        const down = Object.entries(body)
+          .filter(([, value]) => value === 'down')
+          .map(([check]) => `${check} down`);
+        return {
+          name,
+          status: 'down' as const,
+          detail: down.length > 0 ? down.join(', ') : `readyz answered ${response.status}`,
+        };
       } catch (error) {
         const cause = (error as { cause?: { code?: string } }).cause?.code;
         return { name, status: 'down' as const, detail: cause ?? (error as Error).name };

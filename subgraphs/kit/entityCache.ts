@@ -3,6 +3,7 @@ import Keyv from 'keyv';
 import { LRUCache } from 'lru-cache';
 import type { Counters } from '../../platform/counters.ts';
 import { type EntityKind, freshForMs, keepStaleForMs } from './cachePolicy.ts';
+import { redisClientOptions, withTimeout } from './redisClients.ts';
 
 /**
  * The cross-request cache of vendor entities: L1 an lru-cache in this process (bounded by the
@@ -45,13 +46,32 @@ export function createEntityCache(options: EntityCacheOptions): EntityCache {
     ttl: 1, // replaced per entry on set; lru-cache needs a default to allow per-entry ttls
     ttlAutopurge: false,
   });
+  const store = options.redisUrl
+    ? new KeyvRedis(redisClientOptions(options.redisUrl), { throwOnErrors: true })
+    : undefined;
   const l2 = new Keyv<Cached<unknown>>({
     namespace: `${options.prefix ?? 'restaurant-graph'}:${namespace}`,
-    ...(options.redisUrl ? { store: new KeyvRedis(options.redisUrl) } : {}),
+    ...(store ? { store } : {}),
+    throwOnErrors: true,
   });
+  // Connected at once, so no command's timeout is spent on connecting.
+  const connected = store
+    ? store.getClient().then(
+        () => undefined,
+        () => undefined,
+      )
+    : Promise.resolve();
   l2.on('error', () => {
-    // A Redis outage must not fail reads: the L2 read below turns into a miss.
+    // Reads and writes catch what they throw (a miss, an L1-only write); see invalidate.
   });
+
+  // After an L2 failure, reads and writes skip L2 for a second rather than each waiting out
+  // the command timeout while Redis is away.
+  let l2SkippedUntil = 0;
+  const l2Usable = () => options.redisUrl === undefined || now() >= l2SkippedUntil;
+  const l2Failed = () => {
+    l2SkippedUntil = now() + 1_000;
+  };
 
   const keyOf = (kind: EntityKind, id: string) => `${kind}:${id}`;
   const keepMs = (kind: EntityKind) => freshForMs[kind] + keepStaleForMs;
@@ -71,11 +91,16 @@ export function createEntityCache(options: EntityCacheOptions): EntityCache {
 
     const missing = found.flatMap((entry, index) => (entry ? [] : [index]));
     if (missing.length === 0) return found;
-    let fromL2: (Cached<unknown> | undefined)[];
-    try {
-      fromL2 = await l2.getMany(missing.map((index) => keyOf(kind, ids[index] as string)));
-    } catch {
-      fromL2 = missing.map(() => undefined);
+    let fromL2: (Cached<unknown> | undefined)[] = missing.map(() => undefined);
+    if (l2Usable()) {
+      await connected;
+      try {
+        fromL2 = await withTimeout(
+          l2.getMany(missing.map((index) => keyOf(kind, ids[index] as string))),
+        );
+      } catch {
+        l2Failed();
+      }
     }
     let l2Hits = 0;
     missing.forEach((index, position) => {
@@ -111,16 +136,21 @@ export function createEntityCache(options: EntityCacheOptions): EntityCache {
         remember(kind, id, entry, JSON.stringify(value));
         return { key: keyOf(kind, id), value: entry, ttl: keepMs(kind) };
       });
-      if (rows.length === 0) return;
+      if (rows.length === 0 || !l2Usable()) return;
+      await connected;
       try {
-        await l2.setMany(rows);
+        await withTimeout(l2.setMany(rows));
       } catch {
+        l2Failed();
         // L2 is an optimisation; the value is in L1 and the vendor stays the source of truth.
       }
     },
     async invalidate(kind, ids) {
       for (const id of ids) l1.delete(keyOf(kind, id));
-      await l2.deleteMany(ids.map((id) => keyOf(kind, id)));
+      await connected;
+      // Throws when Redis is away: a change that cannot drop what L2 holds is not applied (its
+      // webhook is refused and retried), or L2 would serve the old value once Redis is back.
+      await withTimeout(l2.deleteMany(ids.map((id) => keyOf(kind, id))));
     },
     async close() {
       l1.clear();

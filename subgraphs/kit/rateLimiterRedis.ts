@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createClient } from '@keyv/redis';
 import { createInProcessRateLimiter, type RateLimiter } from './rateLimiter.ts';
+import { redisClientOptions } from './redisClients.ts';
 
 /**
  * The token bucket of rateLimiter.ts kept in Redis, so every instance calling a vendor with one
@@ -42,15 +43,8 @@ const scriptSha = createHash('sha1').update(reserveScript).digest('hex');
 export function createRedisRateLimiter(options: RedisRateLimiterOptions): RateLimiter {
   const { prefix, commandTimeoutMs = 250 } = options;
   const fallback = createInProcessRateLimiter();
-  const client = createClient({
-    url: options.url,
-    // Fail fast while disconnected instead of queueing: the fallback bucket takes over.
-    disableOfflineQueue: true,
-    socket: {
-      connectTimeout: 1_000,
-      reconnectStrategy: (retries) => Math.min(retries * 100, 2_000),
-    },
-  });
+  // Fails fast while disconnected instead of queueing: the fallback bucket takes over.
+  const client = createClient(redisClientOptions(options.url));
   // Once a connection attempt has failed, calls use the local bucket until Redis is back
   // rather than each waiting out the command timeout.
   let failedOnce = false;

@@ -8,6 +8,7 @@ import {
   type EventTopic,
   parsePosition,
 } from './eventBus.ts';
+import { redisClientOptions, withTimeout } from './redisClients.ts';
 
 /**
  * The event bus on Redis Streams, for several instances of a subgraph: one stream per topic
@@ -44,7 +45,7 @@ export function createRedisEventBus(options: RedisEventBusOptions): EventBus {
   const handlers = createTopicHandlers();
   let closed = false;
 
-  const commands: Client = createClient({ url: options.url });
+  const commands: Client = createClient(redisClientOptions(options.url));
   // XREAD BLOCK holds its connection: reading gets one of its own.
   const reader: Client = commands.duplicate();
   commands.on('error', () => undefined);
@@ -104,11 +105,17 @@ export function createRedisEventBus(options: RedisEventBusOptions): EventBus {
   return {
     async publish(event) {
       await started;
-      await commands.xAdd(
-        streamKey(event.topic),
-        '*',
-        { event: JSON.stringify({ ...event, position: undefined }) },
-        { TRIM: { strategy: 'MAXLEN', strategyModifier: '~', threshold: historyLength } },
+      // A publish that cannot reach Redis fails: the change is not applied, and its webhook
+      // is refused for the vendor to retry.
+      await withTimeout(
+        commands.xAdd(
+          streamKey(event.topic),
+          '*',
+          { event: JSON.stringify({ ...event, position: undefined }) },
+          { TRIM: { strategy: 'MAXLEN', strategyModifier: '~', threshold: historyLength } },
+        ),
+        1_000,
+        'event bus publish',
       );
     },
     subscribe: handlers.subscribe,
@@ -136,7 +143,9 @@ export function createRedisEventBus(options: RedisEventBusOptions): EventBus {
     },
     async head(topic) {
       await started;
-      const [latest] = await commands.xRevRange(streamKey(topic), '+', '-', { COUNT: 1 });
+      const [latest] = await withTimeout(
+        commands.xRevRange(streamKey(topic), '+', '-', { COUNT: 1 }),
+      );
       return latest?.id ?? '0-0';
     },
     async positionAt(topic, time) {

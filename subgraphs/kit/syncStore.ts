@@ -1,6 +1,7 @@
 import KeyvRedis from '@keyv/redis';
 import Keyv from 'keyv';
 import { LRUCache } from 'lru-cache';
+import { redisClientOptions, withTimeout } from './redisClients.ts';
 
 /**
  * What a subgraph remembers about vendor changes (webhook event ids seen, each entity's last
@@ -37,28 +38,44 @@ export function createSyncStore(options: SyncStoreOptions): SyncStore {
   const { now = Date.now } = options;
   const namespace = `${options.prefix ?? 'restaurant-graph'}:${options.namespace}:sync`;
   const redis = options.redisUrl
-    ? new KeyvRedis(options.redisUrl, { throwOnErrors: true, throwOnConnectError: true })
+    ? new KeyvRedis(redisClientOptions(options.redisUrl), {
+        throwOnErrors: true,
+        throwOnConnectError: true,
+      })
     : undefined;
   const keyv = new Keyv({
     store: redis ?? boundedMap(options.maxEntries ?? 200_000),
     namespace,
     throwOnErrors: true,
   });
+  // Connected at once, so no command's timeout is spent on connecting.
+  const connected = redis
+    ? redis.getClient().then(
+        () => undefined,
+        () => undefined,
+      )
+    : Promise.resolve();
   const leases = new Map<string, number>();
   const leaseKey = (key: string) => `${namespace}:lease:${key}`;
 
   return {
-    get: (key) => keyv.get(key),
+    async get(key) {
+      await connected;
+      return withTimeout(keyv.get(key));
+    },
     async set(key, value, ttlMs) {
-      await keyv.set(key, value, ttlMs);
+      await connected;
+      await withTimeout(keyv.set(key, value, ttlMs));
     },
     async lease(key, ttlMs) {
       if (redis) {
         const client = await redis.getClient();
-        const taken = await client.set(leaseKey(key), '1', {
-          condition: 'NX',
-          expiration: { type: 'PX', value: ttlMs },
-        });
+        const taken = await withTimeout(
+          client.set(leaseKey(key), '1', {
+            condition: 'NX',
+            expiration: { type: 'PX', value: ttlMs },
+          }),
+        );
         return taken === 'OK';
       }
       const heldUntil = leases.get(key);
@@ -69,7 +86,7 @@ export function createSyncStore(options: SyncStoreOptions): SyncStore {
     async releaseLease(key) {
       if (redis) {
         const client = await redis.getClient();
-        await client.del(leaseKey(key));
+        await withTimeout(client.del(leaseKey(key)));
         return;
       }
       leases.delete(key);
