@@ -13,6 +13,7 @@ import type { Counters } from '../../platform/counters.ts';
 import { ErrorCode } from '../../platform/errors.ts';
 import type { RateLimit, RateLimiter } from './rateLimiter.ts';
 import { requestDeadline } from './requestScope.ts';
+import { createRetryBudget } from './retryBudget.ts';
 import { isUpstreamOutage, UpstreamError } from './upstreamErrors.ts';
 
 /**
@@ -33,11 +34,19 @@ import { isUpstreamOutage, UpstreamError } from './upstreamErrors.ts';
  *    fixed, half random, so a crowd of clients spreads out), or after the vendor's
  *    `Retry-After` when it sent one. A retry that could not start before the deadline is not
  *    made: the call fails with the last error at once rather than sleeping into a timeout.
+ *    Within a retry budget per upstream (retryBudget.ts): retries at most `budgetRatio` of the
+ *    first tries of the last 10 s, so a sick vendor cannot spend the shared quota.
  */
 export interface ResilienceSettings {
   /** The time all vendor calls of one subgraph request may take, waits and retries included. */
   requestBudgetMs: number;
-  retry: { maxRetries: number; initialDelayMs: number; maxDelayMs: number };
+  retry: {
+    maxRetries: number;
+    initialDelayMs: number;
+    maxDelayMs: number;
+    /** Retries over the breaker's window at most this share of first tries (default 1: at most double the calls). */
+    budgetRatio?: number | undefined;
+  };
   breaker: {
     failureRatio: number;
     windowMs: number;
@@ -56,7 +65,7 @@ export interface ResilienceSettings {
  */
 export const defaultResilience: ResilienceSettings = {
   requestBudgetMs: 8_000,
-  retry: { maxRetries: 3, initialDelayMs: 100, maxDelayMs: 2_000 },
+  retry: { maxRetries: 5, initialDelayMs: 100, maxDelayMs: 2_000, budgetRatio: 1 },
   breaker: { failureRatio: 0.5, windowMs: 10_000, minimumCalls: 10, halfOpenAfterMs: 5_000 },
 };
 
@@ -91,6 +100,16 @@ export function createUpstreamPolicy(options: UpstreamPolicyOptions): UpstreamPo
   const { upstream, settings, counters, rateLimiter, now = Date.now } = options;
   const { breaker: breakerSettings, retry: retrySettings } = settings;
   const rateLimitKey = options.rateLimitKey ?? upstream;
+  const retryBudget = createRetryBudget(
+    {
+      ratio: retrySettings.budgetRatio ?? 1,
+      minPerSecond: 1,
+      // Its own 10 s, not the breaker's window: a short window would forget a call's first
+      // try while its retries are still running.
+      windowMs: 10_000,
+    },
+    now,
+  );
 
   const breaker = circuitBreaker(
     handleWhen(
@@ -197,6 +216,10 @@ export function createUpstreamPolicy(options: UpstreamPolicyOptions): UpstreamPo
           const delay = retryDelay(retries, error.failure.retryAfterMs);
           // No point sleeping into the deadline: fail now with the error we have.
           if (now() + delay >= deadline) return false;
+          if (!retryBudget.allowRetry()) {
+            counters.increment('upstream_retries_refused', { upstream, endpoint: call.endpoint });
+            return false;
+          }
           nextDelay = delay;
           retries += 1;
           counters.increment('upstream_retries', { upstream, endpoint: call.endpoint });
@@ -207,6 +230,7 @@ export function createUpstreamPolicy(options: UpstreamPolicyOptions): UpstreamPo
           backoff: new DelegateBackoff(() => nextDelay),
         },
       );
+      retryBudget.firstTry();
       return retryPolicy.execute(() => tryOnce(call, attempt, deadline));
     },
   };

@@ -8,6 +8,7 @@ import { defaultResilience, type ResilienceSettings } from './resilience.ts';
  * The resilience policies' environment, read with the rest of a subgraph's settings
  * (readSubgraphSettings). Per upstream, e.g. for `POS`: POS_API_RATE_PER_SECOND (0 turns the
  * limit off), POS_API_RATE_BURST; shared: SUBGRAPH_REQUEST_BUDGET_MS, UPSTREAM_RETRIES,
+ * UPSTREAM_RETRY_BUDGET_RATIO,
  * UPSTREAM_RETRY_DELAY_MS, UPSTREAM_RETRY_MAX_DELAY_MS, UPSTREAM_BREAKER_FAILURE_RATIO,
  * UPSTREAM_BREAKER_WINDOW_MS, UPSTREAM_BREAKER_MIN_CALLS, UPSTREAM_BREAKER_HALF_OPEN_AFTER_MS,
  * RATE_LIMIT_STORE (`memory`, or `redis` to share each bucket through REDIS_URL).
@@ -28,6 +29,10 @@ export function resilienceEnvShape(prefix: string) {
     [`${prefix}_API_RATE_BURST`]: z.coerce.number().int().min(1).default(defaultRateBurst),
     SUBGRAPH_REQUEST_BUDGET_MS: ms(defaultResilience.requestBudgetMs),
     UPSTREAM_RETRIES: count(defaultResilience.retry.maxRetries),
+    UPSTREAM_RETRY_BUDGET_RATIO: z.coerce
+      .number()
+      .min(0)
+      .default(defaultResilience.retry.budgetRatio ?? 1),
     UPSTREAM_RETRY_DELAY_MS: ms(defaultResilience.retry.initialDelayMs),
     UPSTREAM_RETRY_MAX_DELAY_MS: ms(defaultResilience.retry.maxDelayMs),
     UPSTREAM_BREAKER_FAILURE_RATIO: z.coerce
@@ -54,6 +59,7 @@ export function resilienceFromEnv(
     requestBudgetMs: values.SUBGRAPH_REQUEST_BUDGET_MS as number,
     retry: {
       maxRetries: values.UPSTREAM_RETRIES as number,
+      budgetRatio: values.UPSTREAM_RETRY_BUDGET_RATIO as number,
       initialDelayMs: values.UPSTREAM_RETRY_DELAY_MS as number,
       maxDelayMs: values.UPSTREAM_RETRY_MAX_DELAY_MS as number,
     },

@@ -5,12 +5,12 @@ const read = (env: Record<string, string>) =>
   readSubgraphSettings('POS', { port: 4001, apiUrl: 'http://127.0.0.1:4101' }, env);
 
 describe('resilience settings from the environment', () => {
-  it('has working defaults: 3 s per try, 8 s per request, 3 retries, 20 calls/s', () => {
+  it('has working defaults: 3 s per try, 8 s per request, 5 retries within a budget of double the calls, 20 calls/s', () => {
     const settings = read({});
     expect(settings.upstream.timeoutMs).toBe(3_000);
     expect(settings.resilience).toEqual({
       requestBudgetMs: 8_000,
-      retry: { maxRetries: 3, initialDelayMs: 100, maxDelayMs: 2_000 },
+      retry: { maxRetries: 5, initialDelayMs: 100, maxDelayMs: 2_000, budgetRatio: 1 },
       breaker: { failureRatio: 0.5, windowMs: 10_000, minimumCalls: 10, halfOpenAfterMs: 5_000 },
       rateLimit: { perSecond: 20, burst: 40 },
       rateLimitStore: 'memory',

@@ -68,7 +68,8 @@ describe('retries', () => {
     const { http, counters } = client(
       'pos',
       fastPolicies({
-        retry: { maxRetries: 8, initialDelayMs: 5, maxDelayMs: 40 },
+        // A budget wide enough for over half the tries failing: this is about the retries.
+        retry: { maxRetries: 8, initialDelayMs: 5, maxDelayMs: 40, budgetRatio: 10 },
         breaker: { failureRatio: 0.9, windowMs: 2_000, minimumCalls: 6, halfOpenAfterMs: 400 },
       }),
     );
@@ -196,7 +197,7 @@ describe('client-side rate limit', () => {
       'inventory',
       fastPolicies({
         requestBudgetMs: 10_000,
-        retry: { maxRetries: 10, initialDelayMs: 10, maxDelayMs: 100 },
+        retry: { maxRetries: 10, initialDelayMs: 10, maxDelayMs: 100, budgetRatio: 10 },
         rateLimit: quota,
       }),
     );

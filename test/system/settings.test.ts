@@ -69,7 +69,7 @@ describe('with an empty environment', () => {
         cachePrefix: 'restaurant-graph',
         resilience: {
           requestBudgetMs: 8000,
-          retry: { maxRetries: 3, initialDelayMs: 100, maxDelayMs: 2000 },
+          retry: { maxRetries: 5, initialDelayMs: 100, maxDelayMs: 2000, budgetRatio: 1 },
           breaker: { failureRatio: 0.5, windowMs: 10_000, minimumCalls: 10, halfOpenAfterMs: 5000 },
           rateLimit: { perSecond: 20, burst: 40 },
           rateLimitStore: 'memory',

@@ -174,12 +174,15 @@ describe('tracing on', () => {
       const tries = spans
         .filter((span) => span.kind === SpanKind.CLIENT && span.name === endpoint)
         .sort((a, b) => a.startTime[0] - b.startTime[0] || a.startTime[1] - b.startTime[1]);
-      expect(system.emulators.scheduling.calls.count(endpoint)).toBe(4);
+      // The first try and the 5 retries of the default policy.
+      expect(system.emulators.scheduling.calls.count(endpoint)).toBe(6);
       expect(tries.map((span) => span.attributes['http.request.resend_count'])).toEqual([
         undefined,
         1,
         2,
         3,
+        4,
+        5,
       ]);
       for (const span of tries) {
         expect(span.attributes).toMatchObject({
