@@ -109,7 +109,7 @@ async function measure(profile: Profile) {
     const codes = new Map<string, number>();
     for (const r of results) {
       for (const error of r.body.errors ?? []) {
-        const code = `${String(error.extensions?.code ?? 'none')}: ${error.message.slice(0, 80)}`;
+        const code = String(error.extensions?.code ?? 'none');
         codes.set(code, (codes.get(code) ?? 0) + 1);
       }
     }
