@@ -42,6 +42,7 @@ export const defaultSupergraphPath = fileURLToPath(
 /**
  * The gateway's environment: HOST, GATEWAY_PORT, SUPERGRAPH_PATH, MAX_BODY_BYTES,
  * EXPLORER_LOCATION_ID (the location the explorer's example tabs use), JWT_SECRET or JWKS_URL,
+ * JWT_ISSUER and JWT_AUDIENCE (checked when set),
  * GATEWAY_SHARED_SECRET, MAX_DEPTH, MAX_ALIASES, MAX_COST, DEFAULT_LIST_SIZE, INTROSPECTION,
  * SAFELIST_PATH, CORS_ORIGINS (comma-separated origins whose pages may call the gateway; in
  * development localhost's), STREAM_HEARTBEAT_MS (SSE and multipart subscriptions), REDIS_URL and CACHE_PREFIX (persisted queries shared by every gateway), and
@@ -53,6 +54,8 @@ export function readGatewaySettings(env: NodeJS.ProcessEnv = process.env): Gatew
   const values = readEnv(
     {
       JWKS_URL: envVar.optionalUrl(),
+      JWT_ISSUER: envVar.optionalString(),
+      JWT_AUDIENCE: envVar.optionalString(),
       // A JWKS URL replaces the shared secret; without one, production needs JWT_SECRET set.
       JWT_SECRET: env.JWKS_URL ? z.string().optional() : envVar.secret(devJwtSecret, production),
       GATEWAY_SHARED_SECRET: envVar.secret(devGatewaySecret, production),
@@ -98,9 +101,13 @@ export function readGatewaySettings(env: NodeJS.ProcessEnv = process.env): Gatew
       resolutionRetries: values.EVENT_RESOLUTION_RETRIES,
     },
     auth: {
-      tokens: values.JWKS_URL
-        ? { jwksUrl: values.JWKS_URL }
-        : { secret: values.JWT_SECRET ?? devJwtSecret },
+      tokens: {
+        ...(values.JWKS_URL
+          ? { jwksUrl: values.JWKS_URL }
+          : { secret: values.JWT_SECRET ?? devJwtSecret }),
+        ...(values.JWT_ISSUER ? { issuer: values.JWT_ISSUER } : {}),
+        ...(values.JWT_AUDIENCE ? { audience: values.JWT_AUDIENCE } : {}),
+      },
       trustSecret: values.GATEWAY_SHARED_SECRET,
       limits: {
         maxDepth: values.MAX_DEPTH,

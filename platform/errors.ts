@@ -121,18 +121,46 @@ export async function orNull<V>(load: Promise<V>): Promise<V | null> {
   }
 }
 
+/** What a client reads in production for a failure of a vendor or subgraph, by code. */
+const outageWords: Partial<Record<string, string>> = {
+  [ErrorCode.UPSTREAM_UNAVAILABLE]: 'vendor API is unavailable',
+  [ErrorCode.UPSTREAM_TIMEOUT]: 'vendor API did not answer in time',
+  [ErrorCode.UPSTREAM_RATE_LIMITED]: 'vendor API rate limit reached; try again shortly',
+  [ErrorCode.UPSTREAM_BAD_RESPONSE]: 'vendor API refused the call',
+  [ErrorCode.SUBGRAPH_UNAVAILABLE]: 'is unavailable',
+};
+
 /**
  * Apollo Server's `formatError` for production: an unexpected error (code INTERNAL_SERVER_ERROR)
  * reaches the client as a bare "Internal server error", never with its message, which could
- * name internals or data; every classified error keeps its message and code.
+ * name internals or data. A vendor's or subgraph's failure keeps its code and which upstream
+ * or subgraph it was, but not the internal address, the vendor's endpoint path or its own
+ * words (`inventory: vendor API is unavailable`). Every other classified error keeps its
+ * message and code.
  */
 export function maskInternalErrors(production: boolean) {
-  return (formatted: { message: string; extensions?: Record<string, unknown> }) =>
-    production &&
-    (formatted.extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR) ===
-      ErrorCode.INTERNAL_SERVER_ERROR
-      ? { message: 'Internal server error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } }
-      : formatted;
+  return (formatted: { message: string; extensions?: Record<string, unknown> }) => {
+    if (!production) return formatted;
+    const code = String(formatted.extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR);
+    if (code === ErrorCode.INTERNAL_SERVER_ERROR) {
+      return { message: 'Internal server error', extensions: { code } };
+    }
+    const words = outageWords[code];
+    if (!words) return formatted;
+    const {
+      endpoint: _endpoint,
+      status: _status,
+      vendorCode: _vendor,
+      ...kept
+    } = formatted.extensions ?? {};
+    const who = String(kept.upstream ?? kept.serviceName ?? 'upstream');
+    return {
+      ...formatted,
+      message:
+        code === ErrorCode.SUBGRAPH_UNAVAILABLE ? `subgraph ${who} ${words}` : `${who}: ${words}`,
+      extensions: kept,
+    };
+  };
 }
 
 /**

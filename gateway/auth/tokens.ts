@@ -22,7 +22,12 @@ export const scopesOfRole: Record<Role, readonly string[]> = {
 /** For one machine only: production refuses to start without JWT_SECRET or JWKS_URL. */
 export const devJwtSecret = 'dev-jwt-secret-not-for-production-0123';
 
-export type TokenSource = { secret: string } | { jwksUrl: string };
+export type TokenSource = ({ secret: string } | { jwksUrl: string }) & {
+  /** When set (JWT_ISSUER), a token's `iss` must be exactly this. */
+  issuer?: string | undefined;
+  /** When set (JWT_AUDIENCE), a token's `aud` must name this. */
+  audience?: string | undefined;
+};
 
 export interface TokenVerifier {
   verify(authorization: string | undefined): Promise<Identity>;
@@ -57,19 +62,27 @@ export function createTokenVerifier(
       const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
       if (!token) throw unauthenticated('missing bearer token');
       let payload: JWTPayload;
+      // A token without `exp` would be good forever, so one is required.
+      const checks = {
+        requiredClaims: ['exp'],
+        ...(source.issuer ? { issuer: source.issuer } : {}),
+        ...(source.audience ? { audience: source.audience } : {}),
+      };
       try {
-        // A token without `exp` would be good forever, so one is required.
         ({ payload } =
           key.kind === 'secret'
-            ? await jwtVerify(token, key.value, { algorithms: ['HS256'], requiredClaims: ['exp'] })
-            : await jwtVerify(token, key.value, {
-                algorithms: ['RS256', 'ES256'],
-                requiredClaims: ['exp'],
-              }));
+            ? await jwtVerify(token, key.value, { algorithms: ['HS256'], ...checks })
+            : await jwtVerify(token, key.value, { algorithms: ['RS256', 'ES256'], ...checks }));
       } catch (error) {
         if (error instanceof errors.JWTExpired) throw unauthenticated('token expired');
         if (error instanceof errors.JWTClaimValidationFailed && error.claim === 'exp') {
           throw unauthenticated('token has no expiry (exp)');
+        }
+        if (error instanceof errors.JWTClaimValidationFailed && error.claim === 'iss') {
+          throw unauthenticated('token issuer not accepted (iss)');
+        }
+        if (error instanceof errors.JWTClaimValidationFailed && error.claim === 'aud') {
+          throw unauthenticated('token audience not accepted (aud)');
         }
         throw unauthenticated('invalid token');
       }

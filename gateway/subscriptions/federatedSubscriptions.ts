@@ -1,5 +1,11 @@
 import type { ServiceMap } from '@apollo/gateway';
-import { type DocumentNode, type ExecutionResult, Kind, type SelectionNode } from 'graphql';
+import {
+  type DocumentNode,
+  type ExecutionResult,
+  type GraphQLError,
+  Kind,
+  type SelectionNode,
+} from 'graphql';
 import type { Counters } from '../../platform/counters.ts';
 import { type Metrics, secondsSince } from '../../platform/metrics.ts';
 import { createPushIterator } from '../../platform/pushIterator.ts';
@@ -79,6 +85,10 @@ export interface FederatedSubscriptionsOptions {
   /** Tries again for an event whose resolution failed transiently (eventResolution.ts). */
   resolutionRetries?: number | undefined;
   resolutionRetryDelayMs?: { initial: number; max: number } | undefined;
+  /** Shapes each event's errors once, before the fan-out (production: maskInternalErrors). */
+  formatError?:
+    | ((error: { message: string; extensions?: Record<string, unknown> }) => unknown)
+    | undefined;
 }
 
 /** Events one subscriber may have waiting, unless configured (SUBSCRIPTION_MAX_BACKLOG). */
@@ -153,10 +163,22 @@ export function createFederatedSubscriptions(
       if (lag !== undefined && listeners.size > 0) {
         metrics.observe('event_delivery_lag_seconds', { field }, lag);
       }
+      const shaped =
+        options.formatError && result.errors
+          ? {
+              ...result,
+              errors: result.errors.map(
+                (error) =>
+                  options.formatError?.(
+                    typeof error.toJSON === 'function' ? error.toJSON() : error,
+                  ) as GraphQLError,
+              ),
+            }
+          : result;
       broadcast(
         Object.keys(about).length > 0
-          ? { ...result, extensions: { ...result.extensions, ...about } }
-          : result,
+          ? { ...shaped, extensions: { ...shaped.extensions, ...about } }
+          : shaped,
       );
     };
     return {

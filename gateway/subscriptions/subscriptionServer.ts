@@ -7,7 +7,7 @@ import { useServer as serveGraphQLWs } from 'graphql-ws/use/ws';
 import { LRUCache } from 'lru-cache';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { Counters } from '../../platform/counters.ts';
-import { CloseCode, ErrorCode } from '../../platform/errors.ts';
+import { CloseCode, ErrorCode, maskInternalErrors } from '../../platform/errors.ts';
 import { type Identity, signIdentity } from '../../platform/gatewayTrust.ts';
 import type { Metrics } from '../../platform/metrics.ts';
 import type { TokenVerifier } from '../auth/tokens.ts';
@@ -167,6 +167,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
     metrics: options.metrics,
     maxBacklog: options.maxBacklog,
     resolutionRetries: options.resolutionRetries,
+    ...(hideSchemaDetails ? { formatError: maskInternalErrors(true) } : {}),
   });
   const identities = new WeakMap<object, Identity>();
   // Bounded: an entry only matters while someone may ask about a subscription just opened.

@@ -94,6 +94,39 @@ describe('bearer tokens', () => {
       'UNAUTHENTICATED: token lives longer than 24 h',
     ]);
   });
+
+  it('checks iss and aud when configured (JWT_ISSUER, JWT_AUDIENCE)', async () => {
+    const strict = createTokenVerifier({
+      secret,
+      issuer: 'https://auth.example.com/',
+      audience: 'restaurant-graph',
+    });
+    const sign = (claims: { iss?: string; aud?: string }) => {
+      let jwt = new SignJWT({ roles: ['staff'], locations: ['L1'] })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('x')
+        .setExpirationTime('5m');
+      if (claims.iss) jwt = jwt.setIssuer(claims.iss);
+      if (claims.aud) jwt = jwt.setAudience(claims.aud);
+      return jwt.sign(new TextEncoder().encode(secret));
+    };
+    const outcomes = await Promise.all(
+      [
+        sign({ iss: 'https://auth.example.com/', aud: 'restaurant-graph' }),
+        sign({ iss: 'https://evil.example/', aud: 'restaurant-graph' }),
+        sign({ iss: 'https://auth.example.com/', aud: 'another-api' }),
+        sign({}),
+      ].map(async (token) => codeOf(strict.verify(`Bearer ${await token}`))),
+    );
+    expect(outcomes).toEqual([
+      'accepted',
+      'UNAUTHENTICATED: token issuer not accepted (iss)',
+      'UNAUTHENTICATED: token audience not accepted (aud)',
+      'UNAUTHENTICATED: token issuer not accepted (iss)',
+    ]);
+    // Unconfigured, neither is required.
+    expect(await codeOf(verifier.verify(`Bearer ${await sign({})}`))).toBe('accepted');
+  });
 });
 
 describe('bearer tokens from a JWKS URL', () => {

@@ -53,14 +53,29 @@ describe('graphql-ws limits', () => {
 });
 
 describe('internal errors in production', () => {
-  it('an unexpected error reaches the client without its message; classified ones keep theirs', () => {
+  it('an unexpected error reaches the client without its message; classified ones keep theirs, an upstream’s failure only its code and upstream', () => {
     const mask = maskInternalErrors(true);
     expect(mask({ message: 'Cannot read properties of undefined (reading "token")' })).toEqual({
       message: 'Internal server error',
       extensions: { code: 'INTERNAL_SERVER_ERROR' },
     });
-    const typed = { message: 'pos unreachable', extensions: { code: 'UPSTREAM_UNAVAILABLE' } };
+    const typed = { message: 'Order not found: O1', extensions: { code: 'NOT_FOUND' } };
     expect(mask(typed)).toBe(typed);
+    // An upstream's failure keeps its code and upstream, not its endpoint or the vendor's words.
+    expect(
+      mask({
+        message: 'pos POST /v2/orders/search: INTERNAL_SERVER_ERROR: boom',
+        extensions: {
+          code: 'UPSTREAM_UNAVAILABLE',
+          upstream: 'pos',
+          endpoint: 'POST /v2/orders/search',
+          status: 500,
+        },
+      }),
+    ).toEqual({
+      message: 'pos: vendor API is unavailable',
+      extensions: { code: 'UPSTREAM_UNAVAILABLE', upstream: 'pos' },
+    });
     expect(maskInternalErrors(false)({ message: 'detail' })).toEqual({ message: 'detail' });
   });
 });
