@@ -1,6 +1,6 @@
 import type { RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ErrorCode } from '../platform/errors.ts';
 
 /**
@@ -35,6 +35,17 @@ export function forwardSubgraphExtensions<D extends RemoteGraphQLDataSource>(
   };
   const encountered = source.didEncounterError.bind(source);
   source.didEncounterError = (error, fetchRequest, fetchResponse, context, request) => {
+    // A subgraph that refused the request (a 4xx with GraphQL errors, e.g. a variable it could
+    // not coerce) said why: its first error is passed on as it is, with its code, rather than
+    // "400: Bad Request" carrying the subgraph's URL.
+    const refused = (
+      error as { extensions?: { response?: { body?: { errors?: GraphQLFormattedError[] } } } }
+    ).extensions?.response?.body?.errors?.[0];
+    if (fetchResponse !== undefined && refused?.extensions?.code) {
+      throw new GraphQLError(refused.message, {
+        extensions: { ...refused.extensions, serviceName: subgraph },
+      });
+    }
     if (fetchResponse !== undefined)
       return encountered(error, fetchRequest, fetchResponse, context, request);
     throw new GraphQLError(`subgraph ${subgraph} is unavailable: ${error.message}`, {

@@ -14,6 +14,7 @@ import { createGraphQLHandler, requestIdOf } from '../../platform/graphqlHttp.ts
 import { closeServer, listen, type Route, type ServiceHandle } from '../../platform/httpServer.ts';
 import { createLogger } from '../../platform/logger.ts';
 import { traceIncomingRequest } from '../../platform/spans.ts';
+import { dateTimeScalar } from './dateTimeScalar.ts';
 import { type EventCursor, eventExtensions } from './eventBus.ts';
 import { staleDataPlugin, withRequestScope } from './requestScope.ts';
 
@@ -101,10 +102,15 @@ export interface SubgraphServerOptions<C extends BaseContext> {
 export async function startSubgraphServer<C extends BaseContext>(
   options: SubgraphServerOptions<C>,
 ): Promise<ServiceHandle> {
+  const sdl = await readSubgraphSdl(options.name);
   const schema = buildSubgraphSchema({
-    typeDefs: parse(await readSubgraphSdl(options.name)),
+    typeDefs: parse(sdl),
     // buildSubgraphSchema types resolvers with an unknown context; ours is C throughout.
-    resolvers: options.resolvers as GraphQLResolverMap<unknown>,
+    resolvers: {
+      ...(options.resolvers as GraphQLResolverMap<unknown>),
+      // Every subgraph that declares the scalar validates it the same way.
+      ...(/\bscalar DateTime\b/.test(sdl) ? { DateTime: dateTimeScalar } : {}),
+    } as GraphQLResolverMap<unknown>,
   });
   const server = new ApolloServer<C>({
     schema,
