@@ -122,7 +122,13 @@ await runMain(async () => {
       `  two gateways: ${rps(twoA) + rps(twoB)} req/s (${rps(twoA)} + ${rps(twoB)}; p99 ${Math.max(twoA.latency.p99, twoB.latency.p99)} ms, errors ${twoA.errors + twoA.non2xx + twoB.errors + twoB.non2xx})`,
     );
 
-    // Subscribers: one socket each, alternating between the gateways.
+    // Subscribers: one socket each, alternating between the gateways, each with a token of its
+    // own as phones have (a caller may hold only SUBSCRIPTIONS_PER_CALLER subscriptions).
+    const subscriberTokens = await Promise.all(
+      Array.from({ length: subscriberCount }, (_, i) =>
+        mintDevToken(devJwtSecret, { subject: `phone-${i}`, role: 'manager', locations: ['*'] }),
+      ),
+    );
     let received = 0;
     let firstAt = 0;
     let lastAt = 0;
@@ -131,7 +137,7 @@ await runMain(async () => {
       createClient({
         url: (gateways[i % 2] ?? '').replace(/^http/, 'ws'),
         webSocketImpl: WebSocket,
-        connectionParams: { authorization },
+        connectionParams: { authorization: `Bearer ${subscriberTokens[i]}` },
         retryAttempts: 0,
         on: {
           connected: () => {

@@ -63,6 +63,8 @@ export interface LocalSystemOptions {
     maxBacklog?: number;
     /** Subscriptions one socket may hold. */
     maxSubscriptionsPerSocket?: number;
+    /** Subscriptions one caller may hold over every socket and stream. */
+    maxSubscriptionsPerCaller?: number;
     /** Ping sockets this often; end those that did not answer the last ping (0: off). */
     pingIntervalMs?: number;
   };

@@ -10,6 +10,7 @@ import { defaultHeartbeatMs } from './http/httpSubscriptions.ts';
 import { defaultOperationLimits } from './limits/operationLimits.ts';
 import { sha256 } from './requestGuard.ts';
 import type { GatewaySettings } from './startGateway.ts';
+import { defaultMaxSubscriptionsPerCaller } from './subscriptions/callerLimits.ts';
 import { defaultResolutionRetries } from './subscriptions/eventResolution.ts';
 import { defaultMaxBacklog } from './subscriptions/federatedSubscriptions.ts';
 import {
@@ -69,6 +70,7 @@ export function readGatewaySettings(env: NodeJS.ProcessEnv = process.env): Gatew
       WS_MAX_CONNECTIONS_PER_CLIENT: envVar.positiveInt(1000),
       SUBSCRIPTION_MAX_BACKLOG: envVar.positiveInt(defaultMaxBacklog),
       WS_MAX_SUBSCRIPTIONS_PER_SOCKET: envVar.positiveInt(defaultMaxSubscriptionsPerSocket),
+      SUBSCRIPTIONS_PER_CALLER: envVar.positiveInt(defaultMaxSubscriptionsPerCaller),
       WS_PING_INTERVAL_MS: envVar.millisecondsOrOff(defaultPingIntervalMs),
       EVENT_RESOLUTION_RETRIES: z.coerce.number().int().min(0).default(defaultResolutionRetries),
       HOST: envVar.string('127.0.0.1'),
@@ -97,6 +99,7 @@ export function readGatewaySettings(env: NodeJS.ProcessEnv = process.env): Gatew
       maxConnectionsPerClient: values.WS_MAX_CONNECTIONS_PER_CLIENT,
       maxBacklog: values.SUBSCRIPTION_MAX_BACKLOG,
       maxSubscriptionsPerSocket: values.WS_MAX_SUBSCRIPTIONS_PER_SOCKET,
+      maxSubscriptionsPerCaller: values.SUBSCRIPTIONS_PER_CALLER,
       pingIntervalMs: values.WS_PING_INTERVAL_MS,
       resolutionRetries: values.EVENT_RESOLUTION_RETRIES,
     },

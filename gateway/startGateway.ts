@@ -41,6 +41,8 @@ export interface GatewaySettings {
         maxBacklog?: number;
         /** Subscriptions one socket may hold (SUBSCRIPTION_LIMIT_EXCEEDED past it). */
         maxSubscriptionsPerSocket?: number;
+        /** Subscriptions one caller may hold over every socket and stream. */
+        maxSubscriptionsPerCaller?: number;
         /** Ping sockets this often; end those that did not answer the last ping (0: off). */
         pingIntervalMs?: number;
         /** Tries again for an event whose resolution failed transiently (0: off). */
@@ -179,6 +181,7 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
     maxConnectionsPerClient: settings.websocket?.maxConnectionsPerClient,
     maxBacklog: settings.websocket?.maxBacklog,
     maxSubscriptionsPerSocket: settings.websocket?.maxSubscriptionsPerSocket,
+    maxSubscriptionsPerCaller: settings.websocket?.maxSubscriptionsPerCaller,
     hideSchemaDetails: process.env.NODE_ENV === 'production',
     pingIntervalMs: settings.websocket?.pingIntervalMs,
     resolutionRetries: settings.websocket?.resolutionRetries,

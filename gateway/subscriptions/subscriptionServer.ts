@@ -14,6 +14,7 @@ import type { TokenVerifier } from '../auth/tokens.ts';
 import type { RequestGuard } from '../requestGuard.ts';
 import type { LoadedSupergraph } from '../supergraph/loadedSupergraph.ts';
 import type { SupergraphOwner } from '../supergraph/supergraphOwner.ts';
+import { createCallerLimits } from './callerLimits.ts';
 import {
   createFederatedSubscriptions,
   type FederatedSubscriptions,
@@ -93,6 +94,8 @@ export interface SubscriptionServerOptions {
   hideSchemaDetails?: boolean | undefined;
   /** Most subscriptions one socket may hold at once (default `defaultMaxSubscriptionsPerSocket`). */
   maxSubscriptionsPerSocket?: number | undefined;
+  /** Most subscriptions one caller may hold over every socket and stream (callerLimits.ts). */
+  maxSubscriptionsPerCaller?: number | undefined;
   /** Ping every socket this often, ending those that did not answer the last one (0: off). */
   pingIntervalMs?: number | undefined;
   /** Tries again for an event whose resolution failed transiently (eventResolution.ts). */
@@ -203,6 +206,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
   const pingIntervalMs = options.pingIntervalMs ?? defaultPingIntervalMs;
   const maxSubscriptionsPerSocket =
     options.maxSubscriptionsPerSocket ?? defaultMaxSubscriptionsPerSocket;
+  const callers = createCallerLimits(options.maxSubscriptionsPerCaller);
   const stopHeartbeat =
     pingIntervalMs > 0
       ? startHeartbeat(wss, pingIntervalMs, () => counters.increment('dead_sockets_terminated', {}))
@@ -249,6 +253,8 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
             ),
           ];
         }
+        const overCaller = callers.refusal(identity.subject);
+        if (overCaller) return [overCaller];
         // Returning the arguments skips graphql-ws's own parse and validation.
         const document = documents.valid(payload.query);
         if (!('kind' in document)) return document;
@@ -279,9 +285,12 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
           lastEventId: (args.contextValue as { lastEventId?: string } | undefined)?.lastEventId,
           since: (args.contextValue as { since?: number } | undefined)?.since,
         });
-        const { operationId } = (args.contextValue ?? {}) as { operationId?: string };
+        const { operationId, identity } = (args.contextValue ?? {}) as {
+          operationId?: string;
+          identity?: Identity;
+        };
         if (operationId) live.set(operationId, subscription.live);
-        return subscription;
+        return identity ? callers.hold(identity.subject, subscription) : subscription;
       },
     },
     wss,
@@ -296,9 +305,11 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
     counters,
     whenLive: (operationId) => live.get(operationId),
     open(request) {
+      const overCaller = callers.refusal(request.identity.subject);
+      if (overCaller) return { errors: [overCaller] };
       const document = documents.valid(request.query);
       if (!('kind' in document)) return { errors: document };
-      return subscriptions.subscribe({
+      const subscription = subscriptions.subscribe({
         document,
         operationName: request.operationName,
         variables: request.variables ?? {},
@@ -307,6 +318,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): Sub
         lastEventId: lastEventIdOf(request.extensions),
         since: sinceOf(request.extensions),
       });
+      return callers.hold(request.identity.subject, subscription);
     },
     async execute(request) {
       const document = documents.valid(request.query);

@@ -101,6 +101,7 @@ describe('with an empty environment', () => {
       maxSubscriptionsPerSocket: 100,
       pingIntervalMs: 30_000,
       resolutionRetries: 6,
+      maxSubscriptionsPerCaller: 200,
     });
     expect(gateway.maxBodyBytes).toBe(1_048_576);
   });
@@ -166,6 +167,7 @@ describe('a variable set for npm start', () => {
       maxSubscriptionsPerSocket: 100,
       pingIntervalMs: 30_000,
       resolutionRetries: 6,
+      maxSubscriptionsPerCaller: 200,
     });
     const authorization = `Bearer ${system.devTokens.manager}`;
     const { status, body } = await postGraphQL(
