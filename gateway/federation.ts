@@ -18,6 +18,8 @@ export interface FederationOptions {
   trustSecret: string;
   /** Where Apollo Server keeps persisted queries (apqStore.ts); default: in this process. */
   cache?: ApqStore | undefined;
+  /** Identical in-flight subgraph queries share one call (default true; SUBGRAPH_DEDUPLICATION). */
+  deduplicate?: boolean | undefined;
 }
 
 /**
@@ -32,7 +34,10 @@ export function createFederatedServer(options: FederationOptions): {
   buildService: (subgraph: { name: string; url?: string | undefined }) => GraphQLDataSource;
 } {
   // One keep-alive pool per gateway, shared by every subgraph's data source.
-  const fetcher = deduplicateInflightQueries(createSubgraphFetcher());
+  const fetcher =
+    options.deduplicate === false
+      ? createSubgraphFetcher()
+      : deduplicateInflightQueries(createSubgraphFetcher());
   const buildService = ({ name, url }: { name: string; url?: string | undefined }) => {
     const source = propagateTraceContext(
       forwardSubgraphExtensions(

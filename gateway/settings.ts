@@ -46,7 +46,8 @@ export const defaultSupergraphPath = fileURLToPath(
  * JWT_ISSUER and JWT_AUDIENCE (checked when set),
  * GATEWAY_SHARED_SECRET, MAX_DEPTH, MAX_ALIASES, MAX_COST, DEFAULT_LIST_SIZE, INTROSPECTION,
  * SAFELIST_PATH, CORS_ORIGINS (comma-separated origins whose pages may call the gateway; in
- * development localhost's), STREAM_HEARTBEAT_MS (SSE and multipart subscriptions), REDIS_URL and CACHE_PREFIX (persisted queries shared by every gateway), and
+ * development localhost's), SUBGRAPH_DEDUPLICATION (identical in-flight subgraph queries share
+ * one call; default true), STREAM_HEARTBEAT_MS (SSE and multipart subscriptions), REDIS_URL and CACHE_PREFIX (persisted queries shared by every gateway), and
  * POS_SUBGRAPH_URL / INVENTORY_SUBGRAPH_URL / SCHEDULING_SUBGRAPH_URL to route elsewhere than
  * the supergraph's routing URLs.
  */
@@ -82,6 +83,7 @@ export function readGatewaySettings(env: NodeJS.ProcessEnv = process.env): Gatew
       INVENTORY_SUBGRAPH_URL: envVar.optionalUrl(),
       SCHEDULING_SUBGRAPH_URL: envVar.optionalUrl(),
       STREAM_HEARTBEAT_MS: envVar.milliseconds(defaultHeartbeatMs),
+      SUBGRAPH_DEDUPLICATION: envVar.flag(true),
       CORS_ORIGINS: envVar.list(production ? [] : developmentCorsOrigins),
       REDIS_URL: envVar.optionalUrl(),
       CACHE_PREFIX: envVar.string('restaurant-graph'),
@@ -123,6 +125,7 @@ export function readGatewaySettings(env: NodeJS.ProcessEnv = process.env): Gatew
     },
     corsOrigins: values.CORS_ORIGINS,
     streamHeartbeatMs: values.STREAM_HEARTBEAT_MS,
+    subgraphDeduplication: values.SUBGRAPH_DEDUPLICATION,
     redisUrl: values.REDIS_URL,
     cachePrefix: values.CACHE_PREFIX,
     subgraphUrls: {

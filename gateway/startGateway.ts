@@ -57,6 +57,8 @@ export interface GatewaySettings {
   auth: GatewayAuth;
   /** Origins whose pages may call the gateway (http/cors.ts); its own origin always may. */
   corsOrigins?: readonly string[] | undefined;
+  /** Identical in-flight subgraph queries share one call (default true). */
+  subgraphDeduplication?: boolean | undefined;
   /** Heartbeat of SSE and multipart subscription streams. */
   streamHeartbeatMs?: number | undefined;
   /** Shared by every gateway: the persisted-query store (apqStore.ts), under `cachePrefix`. */
@@ -105,6 +107,7 @@ export async function startGateway(settings: GatewaySettings): Promise<RunningGa
     subgraphUrls: settings.subgraphUrls,
     trustSecret: auth.trustSecret,
     cache: apqStore,
+    deduplicate: settings.subgraphDeduplication,
   });
   const verifier = createTokenVerifier(auth.tokens);
   const guard = createRequestGuard({
