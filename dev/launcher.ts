@@ -25,7 +25,8 @@ await runMain(async () => {
   for (const [role, token] of Object.entries(system.devTokens)) {
     console.log(`  ${role}: ${token}`);
   }
-  console.log(`explorer (manager token preset): ${gateway.url}`);
+  const preset = process.env.NODE_ENV === 'production' ? 'paste a token' : 'manager token preset';
+  console.log(`explorer (${preset}): ${gateway.url}`);
   console.log(`gateway ready at ${gateway.url}`);
   closeOnSignal(system, tracing);
 });
