@@ -38,6 +38,12 @@ export interface RequestGuardOptions {
   safelist?: ReadonlyMap<string, string>;
   /** Persisted documents registered through other gateways (apqStore.ts), by hash. */
   sharedPersisted?: (hash: string) => Promise<string | undefined>;
+  /**
+   * Bytes of document text each of the guard's caches (parsed documents, persisted queries)
+   * may hold (default 16 MiB): bounded by size, not entries, so large documents cannot pin
+   * memory by the thousand.
+   */
+  cacheBytes?: number | undefined;
 }
 
 export type GuardResult = GuardPassed | { error: GraphQLError };
@@ -55,13 +61,25 @@ export interface RequestGuard {
   check(body: GraphQLRequestBody, authorization: string | undefined): Promise<GuardResult>;
   /** Checks an operation for a caller already authenticated (a graphql-ws connection). */
   checkOperation(body: GraphQLRequestBody, identity: Identity): GuardResult;
+  /** Bytes of document text the caches hold now (both together). */
+  cachedBytes(): number;
 }
 
 export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 export function createRequestGuard(options: RequestGuardOptions): RequestGuard {
-  const documents = new LRUCache<string, DocumentNode | 'unparsable'>({ max: 2_000 });
-  const persisted = new LRUCache<string, string>({ max: 5_000 });
+  const cacheBytes = options.cacheBytes ?? 16 * 1024 * 1024;
+  // A parsed document takes several times its text; its text's length is the measure used.
+  const documents = new LRUCache<string, DocumentNode | 'unparsable'>({
+    max: 2_000,
+    maxSize: cacheBytes,
+    sizeCalculation: (_document, query) => Math.max(1, query.length),
+  });
+  const persisted = new LRUCache<string, string>({
+    max: 5_000,
+    maxSize: cacheBytes,
+    sizeCalculation: (query) => Math.max(1, query.length),
+  });
   const parsed = (query: string) => {
     let document = documents.get(query);
     if (!document) {
@@ -156,6 +174,7 @@ export function createRequestGuard(options: RequestGuardOptions): RequestGuard {
 
   return {
     checkOperation,
+    cachedBytes: () => documents.calculatedSize + persisted.calculatedSize,
     async check(body, authorization) {
       try {
         const { identity, expiresAt } = await options.verifier.verifyUntil(authorization);

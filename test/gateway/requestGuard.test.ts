@@ -17,7 +17,11 @@ const schema = buildSchema(sdl);
 const secret = 'guard-test-secret-0123456789abcdef';
 
 async function guardFor(
-  options: { introspection?: 'everyone' | 'analysts'; safelist?: Map<string, string> } = {},
+  options: {
+    introspection?: 'everyone' | 'analysts';
+    safelist?: Map<string, string>;
+    cacheBytes?: number;
+  } = {},
 ) {
   return createRequestGuard({
     supergraph: () => ({ schema, rules: readFieldRules(sdl) }),
@@ -25,6 +29,7 @@ async function guardFor(
     limits: defaultOperationLimits,
     introspection: options.introspection ?? 'everyone',
     ...(options.safelist ? { safelist: options.safelist } : {}),
+    ...(options.cacheBytes ? { cacheBytes: options.cacheBytes } : {}),
   });
 }
 const bearer = async (role: 'manager' | 'staff' | 'analyst') =>
@@ -97,5 +102,19 @@ describe('request guard', () => {
     expect(codeOf(await guard.check({ query: '{ locations { id } }' }, undefined))).toBe(
       'UNAUTHENTICATED',
     );
+  });
+
+  it('bounds its caches by bytes: 300 distinct 100 KB documents, persisted too, hold at most the limit', async () => {
+    const limit = 1024 * 1024;
+    const guard = await guardFor({ cacheBytes: limit });
+    const auth = await bearer('manager');
+    for (let i = 0; i < 300; i++) {
+      // Valid and cheap, but large: a long comment.
+      const query = `# ${String(i).padEnd(100 * 1024, 'x')}\n{ locations { id } }`;
+      const persistedQuery = { version: 1, sha256Hash: sha256(query) };
+      expect(codeOf(await guard.check({ query, extensions: { persistedQuery } }, auth))).toBe('ok');
+    }
+    expect(guard.cachedBytes()).toBeGreaterThan(0);
+    expect(guard.cachedBytes()).toBeLessThanOrEqual(2 * limit);
   });
 });
