@@ -1,5 +1,6 @@
 import { ApolloGateway, type GraphQLDataSource, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer, type BaseContext } from '@apollo/server';
+import { type ExecutionArgs, type ExecutionResult, GraphQLError, print } from 'graphql';
 import { maskInternalErrors } from '../platform/errors.ts';
 import type { ApqStore } from './apqStore.ts';
 import { deduplicateInflightQueries } from './subgraphDeduplication.ts';
@@ -69,4 +70,25 @@ export function createFederatedServer(options: FederationOptions): {
     ...(options.cache ? { cache: options.cache } : {}),
   });
   return { gateway, server, buildService };
+}
+
+/**
+ * One parsed operation run through Apollo Server, as an HTTP request would run (plugins, the
+ * gateway, signed subgraph calls): for queries sent on a subscription transport and for the
+ * parts of a `@defer` query. A single result; incremental delivery is not done here.
+ */
+export async function executeWithApollo(
+  apollo: ApolloServer<BaseContext>,
+  args: Pick<ExecutionArgs, 'document' | 'variableValues' | 'operationName' | 'contextValue'>,
+): Promise<ExecutionResult> {
+  const response = await apollo.executeOperation(
+    {
+      query: print(args.document),
+      variables: (args.variableValues ?? {}) as Record<string, unknown>,
+      ...(args.operationName ? { operationName: args.operationName } : {}),
+    },
+    { contextValue: (args.contextValue ?? {}) as BaseContext },
+  );
+  if (response.body.kind === 'single') return response.body.singleResult as ExecutionResult;
+  return { errors: [new GraphQLError('incremental delivery is not supported here')] };
 }

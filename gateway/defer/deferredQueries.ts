@@ -4,11 +4,9 @@ import {
   type DocumentNode,
   type ExecutionResult,
   extendSchema,
-  GraphQLError,
   type GraphQLSchema,
   getOperationAST,
   parse,
-  print,
   validate,
 } from 'graphql';
 import Negotiator from 'negotiator';
@@ -19,6 +17,7 @@ import {
   responseMediaType,
   sendGraphQLError,
 } from '../../platform/graphqlHttp.ts';
+import { executeWithApollo } from '../federation.ts';
 import { incrementalWriter } from '../http/streamWriters.ts';
 import {
   type DeferredPart,
@@ -96,7 +95,12 @@ export function deferredQueries(options: DeferredQueryOptions) {
       return refuse(400, ErrorCode.BAD_REQUEST, '@defer is not supported on subscriptions');
     }
     const run = (part: DocumentNode) =>
-      execute(options.apollo, part, operationName, variables, contextValue);
+      executeWithApollo(options.apollo, {
+        document: part,
+        operationName,
+        variableValues: variables,
+        contextValue,
+      });
     const split =
       operation?.operation === 'query'
         ? splitDeferred(document, operationName, variables)
@@ -133,21 +137,6 @@ export function deferredQueries(options: DeferredQueryOptions) {
     writer.end();
     return true;
   };
-}
-
-async function execute(
-  apollo: ApolloServer<BaseContext>,
-  document: DocumentNode,
-  operationName: string | undefined,
-  variables: Record<string, unknown>,
-  contextValue: BaseContext,
-): Promise<ExecutionResult> {
-  const response = await apollo.executeOperation(
-    { query: print(document), variables, ...(operationName ? { operationName } : {}) },
-    { contextValue },
-  );
-  if (response.body.kind === 'single') return response.body.singleResult as ExecutionResult;
-  return { errors: [new GraphQLError('unexpected incremental result')] };
 }
 
 /** One deferred part's result as `incremental` entries; its errors ride on the first. */

@@ -87,8 +87,14 @@ export function renderExplorer(options: ExplorerOptions): string {
       return failure?.message ?? 'the connection failed';
     };
     let socket;
+    let socketHeaders;
+    // One socket per set of headers: a tab's own headers get a socket of their own.
     const socketFor = (headers) => {
-      socket ??= createClient({
+      const key = JSON.stringify(headers);
+      if (socket && socketHeaders === key) return socket;
+      socket?.dispose();
+      socketHeaders = key;
+      socket = createClient({
         url: endpoint.href.replace(/^http/, 'ws'),
         connectionParams: headers,
         retryAttempts: 3,

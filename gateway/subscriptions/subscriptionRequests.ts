@@ -1,13 +1,4 @@
-import type { ApolloServer, BaseContext } from '@apollo/server';
-import {
-  type DocumentNode,
-  type ExecutionArgs,
-  type ExecutionResult,
-  GraphQLError,
-  parse,
-  print,
-  validate,
-} from 'graphql';
+import { type DocumentNode, GraphQLError, parse, validate } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import { withoutSuggestions } from '../../platform/errors.ts';
 import type { Identity } from '../../platform/gatewayTrust.ts';
@@ -17,28 +8,6 @@ import type { SupergraphOwner } from '../supergraph/supergraphOwner.ts';
  * What every subscription transport (graphql-ws, SSE, multipart HTTP) does alike with a
  * caller's operation before and after it reaches the federated subscriptions.
  */
-
-/**
- * A client's resume point: the last `extensions.eventId` it received, sent in the request's
- * `extensions.lastEventId` (or, over graphql-ws, `connectionParams.lastEventId` for a
- * connection with one subscription). Positions are per subscription's event stream.
- */
-export function lastEventIdOf(fields: unknown): string | undefined {
-  const value = (fields as { lastEventId?: unknown } | undefined)?.lastEventId;
-  return typeof value === 'string' && value ? value : undefined;
-}
-
-/**
- * Resume by time, for a client that has received no event yet (so has no `lastEventId`):
- * `extensions.since` (or `connectionParams.since`), epoch ms or an RFC 3339 time, the moment it
- * first subscribed. The events published since then come first.
- */
-export function sinceOf(fields: unknown): number | undefined {
-  const value = (fields as { since?: unknown } | undefined)?.since;
-  const time =
-    typeof value === 'number' ? value : typeof value === 'string' ? Date.parse(value) : Number.NaN;
-  return Number.isFinite(time) ? time : undefined;
-}
 
 /**
  * What a subscription's results depend on about its caller: roles, scopes and locations, not
@@ -94,24 +63,5 @@ export function createSubscriptionDocuments(
       return document;
     },
     stop: stopFollowing,
-  };
-}
-
-/** A query or mutation sent on a subscription transport runs through Apollo Server, as over HTTP. */
-export async function executeWithApollo(
-  apollo: ApolloServer<BaseContext>,
-  args: Pick<ExecutionArgs, 'document' | 'variableValues' | 'operationName' | 'contextValue'>,
-): Promise<ExecutionResult> {
-  const response = await apollo.executeOperation(
-    {
-      query: print(args.document),
-      variables: (args.variableValues ?? {}) as Record<string, unknown>,
-      ...(args.operationName ? { operationName: args.operationName } : {}),
-    },
-    { contextValue: (args.contextValue ?? {}) as BaseContext },
-  );
-  if (response.body.kind === 'single') return response.body.singleResult as ExecutionResult;
-  return {
-    errors: [new GraphQLError('incremental delivery is not supported on this transport')],
   };
 }

@@ -10,7 +10,9 @@ import type { Counters } from '../../platform/counters.ts';
 import { CloseCode, ErrorCode, maskInternalErrors } from '../../platform/errors.ts';
 import { type Identity, signIdentity } from '../../platform/gatewayTrust.ts';
 import type { Metrics } from '../../platform/metrics.ts';
+import { lastEventIdOf, sinceOf } from '../../platform/resumePoints.ts';
 import type { TokenVerifier } from '../auth/tokens.ts';
+import { executeWithApollo } from '../federation.ts';
 import type { RequestGuard } from '../requestGuard.ts';
 import type { LoadedSupergraph } from '../supergraph/loadedSupergraph.ts';
 import type { SupergraphOwner } from '../supergraph/supergraphOwner.ts';
@@ -22,13 +24,7 @@ import {
 import { startHeartbeat } from './heartbeat.ts';
 import { nextPayload, spliceSerializedPayloads } from './serializeOnce.ts';
 import { createSubgraphSockets } from './subgraphSockets.ts';
-import {
-  createSubscriptionDocuments,
-  executeWithApollo,
-  lastEventIdOf,
-  sharingScope,
-  sinceOf,
-} from './subscriptionRequests.ts';
+import { createSubscriptionDocuments, sharingScope } from './subscriptionRequests.ts';
 
 /**
  * graphql-ws on the gateway's `/graphql` path (the same path as HTTP): subscriptions run as

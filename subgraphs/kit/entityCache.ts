@@ -3,7 +3,7 @@ import Keyv from 'keyv';
 import { LRUCache } from 'lru-cache';
 import type { Counters } from '../../platform/counters.ts';
 import { type EntityKind, freshForMs, keepStaleForMs } from './cachePolicy.ts';
-import { redisClientOptions, withTimeout } from './redisClients.ts';
+import { connectEarly, redisClientOptions, withTimeout } from './redisClients.ts';
 
 /**
  * The cross-request cache of vendor entities: L1 an lru-cache in this process (bounded by the
@@ -54,13 +54,7 @@ export function createEntityCache(options: EntityCacheOptions): EntityCache {
     ...(store ? { store } : {}),
     throwOnErrors: true,
   });
-  // Connected at once, so no command's timeout is spent on connecting.
-  const connected = store
-    ? store.getClient().then(
-        () => undefined,
-        () => undefined,
-      )
-    : Promise.resolve();
+  const connected = connectEarly(store);
   l2.on('error', () => {
     // Reads and writes catch what they throw (a miss, an L1-only write); see invalidate.
   });

@@ -36,3 +36,16 @@ export async function withTimeout<T>(
     clearTimeout(timer);
   }
 }
+
+/**
+ * Starts connecting a Keyv Redis store at once and resolves when that attempt settles (either
+ * way), so no command's timeout is spent on connecting; without a store, at once.
+ */
+export function connectEarly(store: { getClient(): Promise<unknown> } | undefined): Promise<void> {
+  return store
+    ? store.getClient().then(
+        () => undefined,
+        () => undefined,
+      )
+    : Promise.resolve();
+}

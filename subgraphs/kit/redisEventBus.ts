@@ -88,6 +88,25 @@ export function createRedisEventBus(options: RedisEventBusOptions): EventBus {
   // A Redis that never answered fails publish and history calls; the reader just stops.
   readLoop.catch(() => undefined);
 
+  /** What XINFO STREAM says of a stream's ends and trimming; undefined: no such stream. */
+  async function streamInfo(
+    key: string,
+  ): Promise<{ lastId: string; firstId: string | undefined; trimmed: boolean } | undefined> {
+    const info = await commands
+      .sendCommand(['XINFO', 'STREAM', key])
+      .catch(() => undefined as unknown);
+    if (!Array.isArray(info)) return undefined;
+    const field = (name: string) => {
+      const index = info.indexOf(name);
+      return index >= 0 ? info[index + 1] : undefined;
+    };
+    return {
+      lastId: String(field('last-generated-id') ?? '0-0'),
+      firstId: (field('first-entry') as [string, unknown] | null | undefined)?.[0],
+      trimmed: Number(field('entries-added') ?? 0) > Number(field('length') ?? 0),
+    };
+  }
+
   function decode(entry: StreamEntry): DomainEvent | undefined {
     try {
       return { ...(JSON.parse(entry.message.event ?? '') as DomainEvent), position: entry.id };
@@ -124,18 +143,10 @@ export function createRedisEventBus(options: RedisEventBusOptions): EventBus {
       if (!parsePosition(after)) return 'expired';
       await started;
       const key = streamKey(topic);
-      const info = await commands
-        .sendCommand(['XINFO', 'STREAM', key])
-        .catch(() => undefined as unknown);
+      const info = await streamInfo(key);
       // No stream yet: nothing was ever published, so nothing after the very start is missed.
-      if (!Array.isArray(info)) return after === '0-0' ? [] : 'expired';
-      const field = (name: string) => {
-        const index = info.indexOf(name);
-        return index >= 0 ? info[index + 1] : undefined;
-      };
-      const lastId = String(field('last-generated-id') ?? '0-0');
-      const firstId = (field('first-entry') as [string, unknown] | null | undefined)?.[0];
-      const trimmed = Number(field('entries-added') ?? 0) > Number(field('length') ?? 0);
+      if (!info) return after === '0-0' ? [] : 'expired';
+      const { lastId, firstId, trimmed } = info;
       if (comparePositions(after, lastId) > 0) return 'expired';
       if (trimmed && (!firstId || comparePositions(after, firstId) < 0)) return 'expired';
       const entries = await commands.xRange(key, `(${after}`, '+');
@@ -155,10 +166,7 @@ export function createRedisEventBus(options: RedisEventBusOptions): EventBus {
       const [before] = await commands.xRevRange(key, `${Math.max(0, time - 1)}`, '-', { COUNT: 1 });
       // Trimming drops the oldest entries: all after a kept one are kept.
       if (before) return before.id;
-      const info = await commands.sendCommand(['XINFO', 'STREAM', key]).catch(() => undefined);
-      if (!Array.isArray(info)) return '0-0';
-      const field = (name: string) => info[info.indexOf(name) + 1];
-      const trimmed = Number(field('entries-added') ?? 0) > Number(field('length') ?? 0);
+      const trimmed = (await streamInfo(key))?.trimmed ?? false;
       return trimmed ? 'expired' : '0-0';
     },
     async close() {

@@ -13,6 +13,7 @@ import { type Identity, verifyIdentity } from '../../platform/gatewayTrust.ts';
 import { createGraphQLHandler, requestIdOf } from '../../platform/graphqlHttp.ts';
 import { closeServer, listen, type Route, type ServiceHandle } from '../../platform/httpServer.ts';
 import { createLogger } from '../../platform/logger.ts';
+import { lastEventIdOf, sinceOf } from '../../platform/resumePoints.ts';
 import { traceIncomingRequest } from '../../platform/spans.ts';
 import { dateTimeScalar } from './dateTimeScalar.ts';
 import { type EventCursor, eventExtensions } from './eventBus.ts';
@@ -20,19 +21,6 @@ import { staleDataPlugin, withRequestScope } from './requestScope.ts';
 
 const asHeaders = (value: unknown): Record<string, string | undefined> =>
   typeof value === 'object' && value !== null ? (value as Record<string, string | undefined>) : {};
-
-const resumePoint = (extensions: unknown): string | undefined => {
-  const lastEventId = (extensions as { lastEventId?: unknown } | undefined)?.lastEventId;
-  return typeof lastEventId === 'string' && lastEventId ? lastEventId : undefined;
-};
-
-/** `extensions.since`: epoch ms or an RFC 3339 time, resume by time (eventBus.ts). */
-const sinceOf = (extensions: unknown): number | undefined => {
-  const since = (extensions as { since?: unknown } | undefined)?.since;
-  const time =
-    typeof since === 'number' ? since : typeof since === 'string' ? Date.parse(since) : NaN;
-  return Number.isFinite(time) ? time : undefined;
-};
 
 const announcesEstablished = (extensions: unknown): boolean =>
   (extensions as { announceEstablished?: unknown } | undefined)?.announceEstablished === true;
@@ -177,7 +165,7 @@ export async function startSubgraphServer<C extends BaseContext>(
           trusted(asHeaders(payload.extensions), Number.POSITIVE_INFINITY),
         )),
         eventCursor: {
-          after: resumePoint(payload.extensions),
+          after: lastEventIdOf(payload.extensions),
           since: sinceOf(payload.extensions),
         } satisfies EventCursor,
       }),

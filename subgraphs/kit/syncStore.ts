@@ -1,7 +1,7 @@
 import KeyvRedis from '@keyv/redis';
 import Keyv from 'keyv';
 import { LRUCache } from 'lru-cache';
-import { redisClientOptions, withTimeout } from './redisClients.ts';
+import { connectEarly, redisClientOptions, withTimeout } from './redisClients.ts';
 
 /**
  * What a subgraph remembers about vendor changes (webhook event ids seen, each entity's last
@@ -48,13 +48,7 @@ export function createSyncStore(options: SyncStoreOptions): SyncStore {
     namespace,
     throwOnErrors: true,
   });
-  // Connected at once, so no command's timeout is spent on connecting.
-  const connected = redis
-    ? redis.getClient().then(
-        () => undefined,
-        () => undefined,
-      )
-    : Promise.resolve();
+  const connected = connectEarly(redis);
   const leases = new Map<string, number>();
   const leaseKey = (key: string) => `${namespace}:lease:${key}`;
 
