@@ -18,14 +18,13 @@
  *
  * Usage: node bench/delivery.ts   (DELIVERY_CHANGES per scenario, default 30)
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createConnection } from 'node:net';
 import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { freePorts, readLocalSystemSettings } from '../dev/localSettings.ts';
 import { devJwtSecret, mintDevToken } from '../gateway/auth/tokens.ts';
 import { runMain } from '../platform/config.ts';
 import { bumpOrder, deliverWebhook, freePort } from '../test/deployment.ts';
+import { ownRedis } from '../test/redis.ts';
 import { inventoryCountUpdatedEvent, orderUpdatedEvent } from '../test/webhookSender.ts';
 import { type ChildService, startChild } from './lib/childProcess.ts';
 
@@ -52,24 +51,8 @@ interface Row {
 
 await runMain(async () => {
   const services: ChildService[] = [];
-  let redis: ChildProcess | undefined;
-  const redisPort = await freePort();
-  const startRedis = async () => {
-    redis = spawn(
-      'redis-server',
-      ['--port', String(redisPort), '--save', '', '--appendonly', 'no'],
-      {
-        stdio: 'ignore',
-      },
-    );
-    for (let i = 0; i < 250 && !(await answers(redisPort)); i++) await sleep(20);
-  };
-  const stopRedis = async () => {
-    const exited = new Promise((resolve) => redis?.once('exit', resolve));
-    redis?.kill('SIGKILL');
-    await exited;
-  };
-  await startRedis();
+  const redis = ownRedis(await freePort());
+  await redis.start();
   const start = async (entry: string, env: Record<string, string>, label: string) => {
     const service = await startChild(entry, { env, readyPattern: urlPattern(label) });
     services.push(service);
@@ -77,7 +60,7 @@ await runMain(async () => {
   };
   try {
     const shared = {
-      REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+      REDIS_URL: redis.url,
       CACHE_PREFIX: `delivery-bench-${Date.now()}`,
       RECONCILE_INTERVAL_MS: '0',
       LOG_LEVEL: 'warn',
@@ -292,8 +275,8 @@ await runMain(async () => {
     );
     rows.push(
       await orderScenario('Redis killed, restarted after 3 s', async () => {
-        await stopRedis();
-        setTimeout(() => void startRedis(), 3_000);
+        await redis.kill();
+        setTimeout(() => void redis.start(), 3_000);
       }),
     );
     rows.push(await stockScenario());
@@ -384,7 +367,7 @@ await runMain(async () => {
     }
   } finally {
     await Promise.all(services.map((service) => service.stop()));
-    if (redis && redis.exitCode === null) await stopRedis();
+    await redis.kill();
   }
 });
 
@@ -407,16 +390,6 @@ function printRows(rows: Row[]): void {
       `resolution retries ${settings.gateway.websocket?.resolutionRetries}; webhooks retried ` +
       'every 200 ms until accepted; reconciliation off (so webhooks alone carry the changes).',
   );
-}
-
-function answers(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ port, host: '127.0.0.1' }, () => {
-      socket.end();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 async function readOutput(service: ChildService): Promise<string> {

@@ -50,6 +50,26 @@ export function lowStock(world: World, locationId: string, below: number) {
     }));
 }
 
+/** An order's line items as the README's operations select them, with stock at the location. */
+export function expectedLineItems(
+  world: World,
+  order: { line_items?: { quantity: string; catalog_object_id?: string }[] },
+  locationId: string,
+) {
+  return (order.line_items ?? []).map((line) => ({
+    quantity: Number(line.quantity),
+    menuItem: line.catalog_object_id
+      ? {
+          fullName: menuItemFullName(world, line.catalog_object_id),
+          stock:
+            inStock(world, line.catalog_object_id, locationId) === null
+              ? null
+              : { quantity: inStock(world, line.catalog_object_id, locationId) },
+        }
+      : null,
+  }));
+}
+
 /** The README query's expected `location` for a location of the world. */
 export function expectedOverview(world: World, locationId: string, orders: number) {
   const location = world.locations.find((l) => l.id === locationId);
@@ -61,18 +81,7 @@ export function expectedOverview(world: World, locationId: string, orders: numbe
         id: order.id,
         ticketName: order.ticket_name ?? null,
         total: { amount: order.total_money?.amount, currency: order.total_money?.currency },
-        lineItems: (order.line_items ?? []).map((line) => ({
-          quantity: Number(line.quantity),
-          menuItem: line.catalog_object_id
-            ? {
-                fullName: menuItemFullName(world, line.catalog_object_id),
-                stock:
-                  inStock(world, line.catalog_object_id, locationId) === null
-                    ? null
-                    : { quantity: inStock(world, line.catalog_object_id, locationId) },
-              }
-            : null,
-        })),
+        lineItems: expectedLineItems(world, order, locationId),
       })),
     onShiftNow: onShiftNow(world, locationId),
     lowStockItems: lowStock(world, locationId, 5),
@@ -109,18 +118,7 @@ export function expectedOrderChanged(world: World, orderId: string) {
     state: order.state,
     version: order.version,
     total: { amount: order.total_money?.amount, currency: order.total_money?.currency },
-    lineItems: (order.line_items ?? []).map((line) => ({
-      quantity: Number(line.quantity),
-      menuItem: line.catalog_object_id
-        ? {
-            fullName: menuItemFullName(world, line.catalog_object_id),
-            stock:
-              inStock(world, line.catalog_object_id, locationId) === null
-                ? null
-                : { quantity: inStock(world, line.catalog_object_id, locationId) },
-          }
-        : null,
-    })),
+    lineItems: expectedLineItems(world, order, locationId),
     location: {
       name: world.locations.find((l) => l.id === locationId)?.name,
       onShiftNow: onShiftNow(world, locationId),
@@ -139,4 +137,15 @@ export function withShiftNames(orderChanged: unknown): unknown {
       onShiftNow: order.location.onShiftNow.map((m) => m.displayName).sort(),
     },
   };
+}
+
+/** Apollo Client's and urql's caches add `__typename` to every selection: the oracle has none. */
+export function withoutTypenames(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutTypenames);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([key]) => key !== '__typename')
+      .map(([key, field]) => [key, withoutTypenames(field)]),
+  );
 }

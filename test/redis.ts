@@ -1,3 +1,4 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createConnection } from 'node:net';
 
 /**
@@ -34,4 +35,35 @@ export async function redisAvailable(): Promise<boolean> {
 /** A namespace no other test run shares, so runs on one Redis never see each other's keys. */
 export function uniqueNamespace(label: string): string {
   return `${label}-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/**
+ * A Redis server of its own on `port` (one that keeps nothing on disk), for a test or bench
+ * that stops and restarts it under a running system: `start()` resolves once it answers PING,
+ * `kill()` ends it at once (SIGKILL), and both may be called again.
+ */
+export function ownRedis(port: number): {
+  url: string;
+  start(): Promise<void>;
+  kill(): Promise<void>;
+} {
+  let server: ChildProcess | undefined;
+  const url = `redis://127.0.0.1:${port}`;
+  return {
+    url,
+    async start() {
+      server = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no'], {
+        stdio: 'ignore',
+      });
+      for (let i = 0; i < 250 && !(await answersPing(url)); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
+    async kill() {
+      if (!server || server.exitCode !== null || server.signalCode !== null) return;
+      const exited = new Promise((resolve) => server?.once('exit', resolve));
+      server.kill('SIGKILL');
+      await exited;
+    },
+  };
 }

@@ -1,3 +1,8 @@
+import {
+  freePorts,
+  type LocalSystemSettings,
+  readLocalSystemSettings,
+} from '../dev/localSettings.ts';
 import { type LocalSystem, type LocalSystemOptions, startLocalSystem } from '../dev/localSystem.ts';
 import { devJwtSecret, mintDevToken } from '../gateway/auth/tokens.ts';
 import { defaultOperationLimits } from '../gateway/limits/operationLimits.ts';
@@ -22,6 +27,22 @@ export async function startTestSystem(options: LocalSystemOptions = {}): Promise
     setDefaultHeaders(subgraph.url, trustedSubgraphHeaders());
   }
   return system;
+}
+
+/**
+ * Every service's settings as a production deployment reads them (NODE_ENV=production, its
+ * own secrets, free ports), with `extra` variables on top. The test file sets
+ * `process.env.NODE_ENV` too, for what the processes decide at run time.
+ */
+export function productionSettings(extra: NodeJS.ProcessEnv = {}): LocalSystemSettings {
+  const secret = 'a-production-secret-of-our-own-0123';
+  return readLocalSystemSettings({
+    ...freePorts,
+    NODE_ENV: 'production',
+    JWT_SECRET: secret,
+    GATEWAY_SHARED_SECRET: secret,
+    ...extra,
+  });
 }
 
 /** Development auth settings for a gateway a test starts itself, with the dev token used by default. */

@@ -1,17 +1,15 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePorts, readLocalSystemSettings } from '../../dev/localSettings.ts';
 import type { LocalSystem } from '../../dev/localSystem.ts';
 import { createWorld } from '../../emulators/world.ts';
 import { openOrdersNewestFirst } from '../expected.ts';
 import { postGraphQL } from '../graphqlClient.ts';
-import { publishOrderEvent, startTestSystem } from '../system.ts';
+import { productionSettings, publishOrderEvent, startTestSystem } from '../system.ts';
 import { artifactPath, chromiumAvailable, launchChromium } from './chromium.ts';
 
 // Each test file runs in its own process: this one's services run as a production deployment
 // does (its own secrets, INTROSPECTION=analysts by default, no token preset in the explorer).
 process.env.NODE_ENV = 'production';
-const secret = 'a-production-secret-of-our-own-0123';
 
 const withChromium = chromiumAvailable();
 
@@ -24,12 +22,7 @@ describe.skipIf(!withChromium)('the explorer in production, in headless Chromium
   beforeAll(async () => {
     system = await startTestSystem({
       world,
-      settings: readLocalSystemSettings({
-        ...freePorts,
-        NODE_ENV: 'production',
-        JWT_SECRET: secret,
-        GATEWAY_SHARED_SECRET: secret,
-      }),
+      settings: productionSettings(),
     });
     browser = await launchChromium();
     const { body } = await postGraphQL<{ locations: { id: string }[] }>(

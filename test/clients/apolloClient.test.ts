@@ -10,6 +10,7 @@ import {
   expectedOrderChanged,
   expectedOverview,
   openOrdersNewestFirst,
+  withoutTypenames,
   withShiftNames,
 } from '../expected.ts';
 import { untilLive } from '../subscriptionClient.ts';
@@ -36,17 +37,6 @@ const httpClient = (token: string) =>
     cache: new InMemoryCache(),
   });
 
-/** Apollo Client's cache adds `__typename` to every selection: the oracle has none. */
-function withoutTypenames(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutTypenames);
-  if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(
-    Object.entries(value)
-      .filter(([key]) => key !== '__typename')
-      .map(([key, field]) => [key, withoutTypenames(field)]),
-  );
-}
-
 function firstEvent(observable: {
   subscribe(observer: { next(value: unknown): void; error(error: unknown): void }): {
     unsubscribe(): void;
@@ -60,6 +50,21 @@ function firstEvent(observable: {
     });
   });
   return { first, stop: () => subscription?.unsubscribe() };
+}
+
+/** Subscribes to the README's OrderChanged, publishes the n-th open order, checks the event. */
+async function expectOneOrderEvent(client: ApolloClient, nth: number): Promise<void> {
+  const { first, stop } = firstEvent(
+    client.subscribe({ query: gql(orderChangedSubscription), variables: { locationId } }),
+  );
+  await untilLive(system.gateway, 1);
+  const order = openOrdersNewestFirst(world, locationId)[nth]?.id ?? '';
+  await publishOrderEvent(system, order);
+  const event = await first;
+  expect(
+    withShiftNames(withoutTypenames((event.data as { orderChanged: unknown }).orderChanged)),
+  ).toEqual(expectedOrderChanged(world, order));
+  stop();
 }
 
 describe('Apollo Client 4 at its defaults', () => {
@@ -118,34 +123,14 @@ describe('Apollo Client 4 at its defaults', () => {
       link: new GraphQLWsLink(wsClient),
       cache: new InMemoryCache(),
     });
-    const { first, stop } = firstEvent(
-      client.subscribe({ query: gql(orderChangedSubscription), variables: { locationId } }),
-    );
-    await untilLive(system.gateway, 1);
-    const order = openOrdersNewestFirst(world, locationId)[0]?.id ?? '';
-    await publishOrderEvent(system, order);
-    const event = await first;
-    expect(
-      withShiftNames(withoutTypenames((event.data as { orderChanged: unknown }).orderChanged)),
-    ).toEqual(expectedOrderChanged(world, order));
-    stop();
+    await expectOneOrderEvent(client, 0);
     await wsClient.dispose();
     await untilLive(system.gateway, 0, 0);
   });
 
   it('receives a subscription event over multipart HTTP (HttpLink alone)', async () => {
     const client = httpClient(system.devTokens.manager);
-    const { first, stop } = firstEvent(
-      client.subscribe({ query: gql(orderChangedSubscription), variables: { locationId } }),
-    );
-    await untilLive(system.gateway, 1);
-    const order = openOrdersNewestFirst(world, locationId)[1]?.id ?? '';
-    await publishOrderEvent(system, order);
-    const event = await first;
-    expect(
-      withShiftNames(withoutTypenames((event.data as { orderChanged: unknown }).orderChanged)),
-    ).toEqual(expectedOrderChanged(world, order));
-    stop();
+    await expectOneOrderEvent(client, 1);
     // Unsubscribing aborts the request: the gateway lets the subscription go.
     await untilLive(system.gateway, 0, 0);
   });

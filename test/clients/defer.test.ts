@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalSystem } from '../../dev/localSystem.ts';
 import { createWorld } from '../../emulators/world.ts';
 import { ordersThenStockQuery } from '../../schema/operations.ts';
-import { inStock, menuItemFullName, openOrdersNewestFirst } from '../expected.ts';
+import { expectedLineItems, openOrdersNewestFirst, withoutTypenames } from '../expected.ts';
 import { startTestSystem } from '../system.ts';
 
 /**
@@ -34,23 +34,24 @@ const expectedLocation = () => ({
   name: world.locations[0]?.name,
   openOrders: orders().map((order) => ({
     id: order.id,
-    lineItems: (order.line_items ?? []).map((line) => ({
-      quantity: Number(line.quantity),
-      menuItem: line.catalog_object_id
-        ? {
-            fullName: menuItemFullName(world, line.catalog_object_id),
-            stock:
-              inStock(world, line.catalog_object_id, locationId) === null
-                ? null
-                : { quantity: inStock(world, line.catalog_object_id, locationId) },
-          }
-        : null,
-    })),
+    lineItems: expectedLineItems(world, order, locationId),
   })),
 });
 
 const slowInventory = () =>
   system.emulators.inventory.faults.set([{ kind: 'latency', ms: inventoryDelayMs }]);
+
+/** POSTs a query as Apollo Client sends a deferred one, or (`multipart: false`) as a plain client. */
+const send = (body: unknown, multipart = true) =>
+  fetch(system.gateway.url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${system.devTokens.manager}`,
+      ...(multipart ? { accept: 'multipart/mixed;deferSpec=20220824, application/json' } : {}),
+    },
+    body: JSON.stringify(body),
+  });
 
 const callsByEndpoint = () => ({
   ...system.emulators.pos.calls.byEndpoint(),
@@ -61,19 +62,10 @@ describe('@defer', () => {
   it('costs the vendor calls of the same query without @defer: the path’s parents come from the subgraph caches', async () => {
     for (const emulator of [system.emulators.pos, system.emulators.inventory])
       emulator.calls.reset();
-    await fetch(system.gateway.url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        authorization: `Bearer ${system.devTokens.manager}`,
-        accept: 'multipart/mixed;deferSpec=20220824, application/json',
-      },
-      // Another location than the other tests': its stock is not cached yet.
-      body: JSON.stringify({
-        query: ordersThenStock,
-        variables: { locationId: world.locations[1]?.id },
-      }),
-    }).then((response) => response.text());
+    // Another location than the other tests': its stock is not cached yet.
+    await send({ query: ordersThenStock, variables: { locationId: world.locations[1]?.id } }).then(
+      (response) => response.text(),
+    );
     // One of each, as for the query without @defer, though the deferred part asks for its
     // orders again: the POS subgraph shares the in-flight vendor call and caches the catalog.
     expect(callsByEndpoint()).toEqual({
@@ -87,15 +79,7 @@ describe('@defer', () => {
   it('sends the orders first and the stock when inventory answers, in the deferSpec=20220824 format', async () => {
     slowInventory();
     const started = performance.now();
-    const response = await fetch(system.gateway.url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        authorization: `Bearer ${system.devTokens.manager}`,
-        accept: 'multipart/mixed;deferSpec=20220824, application/json',
-      },
-      body: JSON.stringify({ query: ordersThenStock, variables: { locationId } }),
-    });
+    const response = await send({ query: ordersThenStock, variables: { locationId } });
     expect(response.headers.get('content-type')).toBe(
       'multipart/mixed;boundary="graphql";deferSpec=20220824',
     );
@@ -171,7 +155,7 @@ describe('@defer', () => {
     subscription.unsubscribe();
     system.emulators.inventory.faults.clear();
     expect(seen.map((s) => s.dataState)).toContain('streaming');
-    expect(stripTypenames(seen.at(-1)?.data)).toEqual({ location: expectedLocation() });
+    expect(withoutTypenames(seen.at(-1)?.data)).toEqual({ location: expectedLocation() });
   });
 
   it('urql at its defaults reads it too', async () => {
@@ -186,31 +170,16 @@ describe('@defer', () => {
       .subscribe((result) => results.push({ data: result.data, hasNext: result.hasNext }));
     await expect.poll(() => results.at(-1)?.hasNext, { timeout: 5_000 }).toBe(false);
     unsubscribe();
-    expect(stripTypenames(results.at(-1)?.data)).toEqual({ location: expectedLocation() });
+    expect(withoutTypenames(results.at(-1)?.data)).toEqual({ location: expectedLocation() });
   });
 
   it('a client that accepts no multipart response gets everything at once', async () => {
-    const response = await fetch(system.gateway.url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        authorization: `Bearer ${system.devTokens.manager}`,
-      },
-      body: JSON.stringify({ query: ordersThenStock, variables: { locationId } }),
-    });
+    const response = await send({ query: ordersThenStock, variables: { locationId } }, false);
     expect(await response.json()).toEqual({ data: { location: expectedLocation() } });
   });
 
   it('refuses @defer where the spec does not allow it, with the validation code', async () => {
-    const response = await fetch(system.gateway.url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        authorization: `Bearer ${system.devTokens.manager}`,
-        accept: 'multipart/mixed;deferSpec=20220824, application/json',
-      },
-      body: JSON.stringify({ query: `{ location(id: "${locationId}") { name @defer } }` }),
-    });
+    const response = await send({ query: `{ location(id: "${locationId}") { name @defer } }` });
     expect(response.status).toBe(400);
     expect((await response.json()).errors[0]).toEqual({
       message: 'Directive "@defer" may not be used on FIELD.',
@@ -218,13 +187,3 @@ describe('@defer', () => {
     });
   });
 });
-
-function stripTypenames(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(stripTypenames);
-  if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(
-    Object.entries(value)
-      .filter(([key]) => key !== '__typename')
-      .map(([key, field]) => [key, stripTypenames(field)]),
-  );
-}

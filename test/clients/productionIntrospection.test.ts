@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePorts, readLocalSystemSettings } from '../../dev/localSettings.ts';
 import type { LocalSystem } from '../../dev/localSystem.ts';
 import { createWorld } from '../../emulators/world.ts';
-import { startTestSystem } from '../system.ts';
+import { productionSettings, startTestSystem } from '../system.ts';
 
 // Each test file runs in its own process: this one's services run as production.
 process.env.NODE_ENV = 'production';
-const secret = 'a-production-secret-of-our-own-0123';
 
 /** What GraphQL Code Generator and schema tools send, against a production gateway. */
 describe('introspection in production', () => {
@@ -14,12 +12,7 @@ describe('introspection in production', () => {
   beforeAll(async () => {
     system = await startTestSystem({
       world: createWorld({ seed: 28, now: new Date('2026-11-26T12:00:00Z') }),
-      settings: readLocalSystemSettings({
-        ...freePorts,
-        NODE_ENV: 'production',
-        JWT_SECRET: secret,
-        GATEWAY_SHARED_SECRET: secret,
-      }),
+      settings: productionSettings(),
     });
   });
   afterAll(async () => {

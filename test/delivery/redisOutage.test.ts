@@ -1,5 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createConnection } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalSystem } from '../../dev/localSystem.ts';
 import { DEFAULT_TOKEN } from '../../emulators/index.ts';
@@ -9,7 +7,7 @@ import { freePort } from '../deployment.ts';
 import { squareClient } from '../emulators/square-client.ts';
 import { openOrdersNewestFirst } from '../expected.ts';
 import { postGraphQL } from '../graphqlClient.ts';
-import { redisAvailable } from '../redis.ts';
+import { ownRedis, redisAvailable } from '../redis.ts';
 import { connect, subscribe, untilSubscribed } from '../subscriptionClient.ts';
 import { startTestSystem } from '../system.ts';
 
@@ -22,37 +20,14 @@ import { startTestSystem } from '../system.ts';
 const withRedis = await redisAvailable();
 const world = createWorld({ seed: 34, now: new Date('2026-11-26T12:00:00Z') });
 const locationId = world.locations[0]?.id ?? '';
-let port: number;
-let redis: ChildProcess | undefined;
+let redis: ReturnType<typeof ownRedis>;
 let system: LocalSystem;
-
-async function startRedis(): Promise<void> {
-  redis = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no'], {
-    stdio: 'ignore',
-  });
-  const answers = () =>
-    new Promise<boolean>((resolve) => {
-      const socket = createConnection({ port, host: '127.0.0.1' }, () => {
-        socket.end();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-  for (let i = 0; i < 250 && !(await answers()); i++) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-async function stopRedis(): Promise<void> {
-  const exited = new Promise((resolve) => redis?.once('exit', resolve));
-  redis?.kill('SIGKILL');
-  await exited;
-}
 
 describe.skipIf(!withRedis)('Redis stopped and restarted under a running system', () => {
   beforeAll(async () => {
-    port = await freePort();
-    await startRedis();
+    const port = await freePort();
+    redis = ownRedis(port);
+    await redis.start();
     system = await startTestSystem({
       world,
       subgraphs: { redisUrl: `redis://127.0.0.1:${port}` },
@@ -62,7 +37,7 @@ describe.skipIf(!withRedis)('Redis stopped and restarted under a running system'
   }, 30_000);
   afterAll(async () => {
     await system?.close();
-    if (redis && redis.exitCode === null) await stopRedis();
+    await redis?.kill();
   });
 
   const readiness = async () => {
@@ -82,7 +57,7 @@ describe.skipIf(!withRedis)('Redis stopped and restarted under a running system'
     );
     await untilSubscribed(system.gateway, 1);
 
-    await stopRedis();
+    await redis.kill();
     const started = performance.now();
     const during = await postGraphQL(system.gateway.url, locationOverviewQuery, {
       locationId: world.locations[1]?.id,
@@ -115,7 +90,7 @@ describe.skipIf(!withRedis)('Redis stopped and restarted under a running system'
       )
       .toBe(true);
 
-    await startRedis();
+    await redis.start();
     await expect.poll(async () => (await readiness()).status, { timeout: 10_000 }).toBe(200);
     const [event] = await subscription.waitFor(1, 20_000);
     expect(event?.data?.orderChanged).toEqual({ id: order?.id, version: changed });

@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Emulators, startEmulators } from '../../emulators/index.ts';
 import { createWorld } from '../../emulators/world.ts';
@@ -11,6 +10,7 @@ import { startInventorySubgraph } from '../../subgraphs/inventory/start.ts';
 import type { SubgraphSettings } from '../../subgraphs/kit/subgraphRuntime.ts';
 import { startPosSubgraph } from '../../subgraphs/pos/start.ts';
 import { startSchedulingSubgraph } from '../../subgraphs/scheduling/start.ts';
+import { freePort } from '../deployment.ts';
 import { type GraphQLResponse, postGraphQL } from '../graphqlClient.ts';
 import { type SpawnedService, spawnService } from '../processes.ts';
 import { authorizeByDefault, devGatewayAuth } from '../system.ts';
@@ -37,15 +37,6 @@ const settings = (baseUrl: string, port = 0): SubgraphSettings => ({
   resilience: fastPolicies(),
   trustSecret: devGatewaySecret,
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 async function gatewayWithInventoryAt(inventoryUrl: string): Promise<RunningGateway> {
   const [pos, scheduling] = await Promise.all([

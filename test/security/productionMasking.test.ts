@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePorts, readLocalSystemSettings } from '../../dev/localSettings.ts';
 import type { LocalSystem } from '../../dev/localSystem.ts';
 import { createWorld } from '../../emulators/world.ts';
 import { locationOverviewQuery, stockChangedSubscription } from '../../schema/operations.ts';
@@ -7,11 +6,10 @@ import type { StockCount } from '../../subgraphs/inventory/client.ts';
 import { stockChangedTopic } from '../../subgraphs/inventory/webhooks.ts';
 import { postGraphQL } from '../graphqlClient.ts';
 import { connect, subscribe, untilSubscribed } from '../subscriptionClient.ts';
-import { startTestSystem } from '../system.ts';
+import { productionSettings, startTestSystem } from '../system.ts';
 
 // Each test file runs in its own process: this one's services run as production.
 process.env.NODE_ENV = 'production';
-const secret = 'a-production-secret-of-our-own-0123';
 
 /**
  * In production a vendor's or subgraph's failure reaches the client with its code and which
@@ -24,13 +22,7 @@ let system: LocalSystem;
 beforeAll(async () => {
   system = await startTestSystem({
     world,
-    settings: readLocalSystemSettings({
-      ...freePorts,
-      NODE_ENV: 'production',
-      JWT_SECRET: secret,
-      GATEWAY_SHARED_SECRET: secret,
-      EVENT_RESOLUTION_RETRIES: '0',
-    }),
+    settings: productionSettings({ EVENT_RESOLUTION_RETRIES: '0' }),
   });
 });
 afterAll(async () => {
